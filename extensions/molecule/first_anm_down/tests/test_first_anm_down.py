@@ -1,0 +1,32 @@
+"""(g) The first ANM's new processes are down when the other nodes apply.
+
+Later nodes' apply registers with the first ANM and checks it runs 7.7 (upgrade_script.md, apply
+rules); the playbook checks first and stops at the first node, with max_fail_percentage 0.
+"""
+import pytest
+import verify_helpers as vh
+
+NEW = "/opt/Axway-7.7/apigateway"
+
+
+@pytest.fixture(scope="module")
+def steps():
+    return vh.steps()
+
+
+def test_next_node_fails_with_a_clear_message(steps):
+    out = steps["apply_rest"]["stdout"]
+    assert "does not answer as 7.7" in out
+    recap = vh.recap(out)
+    failed = [h for h, c in recap.items() if c["failed"]]
+    assert len(failed) == 1 and failed[0] in ("node2", "node3")
+
+
+def test_no_further_node_attempted(steps):
+    lab = vh.lab()
+    recap = vh.recap(steps["apply_rest"]["stdout"])
+    failed = [h for h, c in recap.items() if c["failed"]][0]
+    other = "node3" if failed == "node2" else "node2"
+    for node in (failed, other):
+        assert vh.sysupgrade_calls(lab, node, "apply") == [], node
+        assert "Current status: export and upgrade complete" in lab.ssh(node, NEW + "/upgrade/bin/sysupgrade status").stdout

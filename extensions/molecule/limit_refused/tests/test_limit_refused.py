@@ -1,0 +1,34 @@
+"""(d) --limit node2 before the first Admin Node Manager is applied: refused, nothing changed.
+
+The vendor's rule (upgrade_script.md, apply rules): apply must complete on the first Admin Node
+Manager before any other node. The refusal gives the exact command to run instead.
+"""
+import pytest
+import verify_helpers as vh
+
+NEW = "/opt/Axway-7.7/apigateway"
+OLD = "/opt/Axway-7.5.3/apigateway"
+testinfra_hosts = ["node1", "node2", "node3"]
+
+
+@pytest.fixture(scope="module")
+def steps():
+    return vh.steps()
+
+
+def test_refusal_gives_the_command_to_run_instead(steps):
+    out = steps["apply_node2_first"]["stdout"]
+    assert "has not been applied yet" in out
+    assert "apigw.sysupgrade.apply --limit node1" in out
+
+
+def test_unconfirmed_non_interactive_apply_is_refused(steps):
+    out = steps["unconfirmed_apply"]["stdout"]
+    assert "-e apigw_apply_confirmed=true" in out
+
+
+def test_nothing_changed(host):
+    assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 0, "old processes must still run"
+    assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 1
+    assert "Current status: export and upgrade complete" in host.run(NEW + "/upgrade/bin/sysupgrade status").stdout
+    assert vh.sysupgrade_calls(vh.lab(), host.backend.get_hostname(), "apply") == []

@@ -1,0 +1,37 @@
+"""(f) node3 unreachable during test_upgrade: node1 and node2 complete; apply refuses; nothing applied."""
+import pytest
+import verify_helpers as vh
+
+NEW = "/opt/Axway-7.7/apigateway"
+OLD = "/opt/Axway-7.5.3/apigateway"
+testinfra_hosts = ["node1", "node2", "node3"]
+
+
+@pytest.fixture(scope="module")
+def steps():
+    return vh.steps()
+
+
+def test_node3_unreachable_others_complete(steps):
+    recap = vh.recap(steps["test_upgrade"]["stdout"])
+    assert recap["node3"]["unreachable"] >= 1
+    assert recap["node1"]["failed"] == 0 and recap["node2"]["failed"] == 0
+    lab = vh.lab()
+    for node in ("node1", "node2"):
+        assert "Current status: export and upgrade complete" in lab.ssh(node, NEW + "/upgrade/bin/sysupgrade status").stdout
+
+
+def test_summary_shows_node3_unreachable(steps):
+    rows = vh.table_rows(steps["test_upgrade"]["stdout"], "node3")
+    assert rows and "UNREACHABLE" in " ".join(rows[-1])
+    assert vh.table_rows(steps["test_upgrade"]["stdout"], "node1")[-1][2].startswith("PASSED")
+
+
+def test_apply_refused_because_of_node3(steps):
+    out = steps["apply"]["stdout"]
+    assert "Not every node of the domain is ready" in out and "node3" in out
+
+
+def test_nothing_applied_anywhere(host):
+    assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 0
+    assert vh.sysupgrade_calls(vh.lab(), host.backend.get_hostname(), "apply") == []

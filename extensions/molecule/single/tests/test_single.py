@@ -1,0 +1,27 @@
+"""(b) Single node: export, upgrade, apply; no --anm_host (one Admin Node Manager)."""
+import verify_helpers as vh
+
+NEW = "/opt/Axway-7.7/apigateway"
+OLD = "/opt/Axway-7.5.3/apigateway"
+testinfra_hosts = ["node1"]
+
+
+def test_steps_succeeded():
+    assert {name: s["rc"] for name, s in vh.steps().items()} == {"test_upgrade": 0, "apply": 0}
+
+
+def test_upgraded_and_running(host):
+    assert "Current status: system upgrade complete" in host.run(NEW + "/upgrade/bin/sysupgrade status").stdout
+    assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 1
+    assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 0
+
+
+def test_topology_and_no_anm_host():
+    lab = vh.lab()
+    topology = vh.anm_topology(lab, "node1")
+    assert topology["productVersion"].startswith("7.7")
+    assert [h["name"] for h in topology["hosts"]] == ["node1"]
+    for call in vh.sysupgrade_calls(lab, "node1"):
+        assert "--anm_host" not in call["argv"]
+    assert [c["argv"][1] for c in vh.sysupgrade_calls(lab, "node1") if c["argv"][1] != "status"] == \
+        ["export", "upgrade", "apply"]

@@ -1,0 +1,89 @@
+"""(a) End state of the vendor's multi-node example run through the playbooks, and (e) reruns.
+
+upgrade_steps_extcass.md, "Upgrade steps - Multi-node upgrade example": one 7.7 domain whose first
+Admin Node Manager (NodeA) lists every host; old processes down, new ones up; the same
+--anm_host NodeA on every export and apply (upgrade_script.md, upgrade_troubleshoot.md).
+"""
+import pytest
+import verify_helpers as vh
+
+NEW = "/opt/Axway-7.7/apigateway"
+OLD = "/opt/Axway-7.5.3/apigateway"
+testinfra_hosts = ["node1", "node2", "node3"]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    return vh.lab()
+
+
+@pytest.fixture(scope="module")
+def steps():
+    return vh.steps()
+
+
+def test_every_step_succeeded(steps):
+    assert [name for name, s in steps.items() if s["rc"] != 0] == []
+
+
+def test_one_new_domain_lists_all_three_hosts(lab):
+    topology = vh.anm_topology(lab, "node1")
+    assert topology["productVersion"].startswith("7.7")
+    assert sorted(h["name"] for h in topology["hosts"]) == ["NodeA", "NodeB", "NodeC"]
+
+
+def test_node_c_has_no_domain_of_its_own(lab):
+    # NodeC is an ANM too: had it been applied with --anm_host NodeC it would hold a second
+    # domain CA (upgrade_troubleshoot.md, "API Gateways missing from topology").
+    assert not (lab.opt("node3") / "Axway-7.7/apigateway/groups/certs/private/domain.p12").exists()
+    assert (lab.opt("node1") / "Axway-7.7/apigateway/groups/certs/private/domain.p12").exists()
+
+
+def test_status_is_complete(host):
+    out = host.run(NEW + "/upgrade/bin/sysupgrade status")
+    assert out.rc == 0
+    assert "Current status: system upgrade complete" in out.stdout
+
+
+def test_old_processes_down_and_new_ones_up(host):
+    assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 1
+    assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 0
+    assert host.socket("tcp://0.0.0.0:8090").is_listening or host.socket("tcp://:::8090").is_listening
+
+
+def test_same_anm_host_on_every_export_and_apply(lab):
+    for node in ("node1", "node2", "node3"):
+        for command in ("export", "apply"):
+            calls = vh.sysupgrade_calls(lab, node, command)
+            assert calls, "no %s call on %s" % (command, node)
+            assert {vh.option_value(c["argv"], "--anm_host") for c in calls} == {"NodeA"}
+
+
+def test_apply_order_first_anm_first(lab):
+    first_end = max(c["end"] for c in vh.sysupgrade_calls(lab, "node1", "apply"))
+    for node in ("node2", "node3"):
+        assert min(c["start"] for c in vh.sysupgrade_calls(lab, node, "apply")) >= first_end
+
+
+def test_secrets_never_on_a_command_line_nor_in_output(lab, steps):
+    for node in ("node1", "node2", "node3"):
+        for call in vh.sysupgrade_calls(lab, node):
+            assert "--password" not in call["argv"] and "--domain_passphrase" not in call["argv"]
+        for call in vh.sysupgrade_calls(lab, node, "export") + vh.sysupgrade_calls(lab, node, "apply"):
+            assert call["secrets"]["password"] == "stdin"
+        for call in vh.sysupgrade_calls(lab, node, "apply"):
+            assert call["secrets"]["domain_passphrase"] == "stdin"
+    for secret in vh.secrets(lab):
+        for step in steps.values():
+            assert secret not in step["stdout"] and secret not in step["stderr"]
+
+
+def test_rerun_changes_nothing_and_never_forces(lab, steps):
+    for name in ("rerun_test_upgrade", "rerun_apply"):
+        counts = vh.recap(steps[name]["stdout"])
+        assert set(counts) >= {"node1", "node2", "node3"}, steps[name]["stdout"][-2000:]
+        assert {h: c["changed"] for h, c in counts.items()} == {h: 0 for h in counts}
+    for node in ("node1", "node2", "node3"):
+        assert all("--force" not in c["argv"] for c in vh.sysupgrade_calls(lab, node))
+        # The rerun ran no step again: one export, one upgrade, one apply per node.
+        assert [len(vh.sysupgrade_calls(lab, node, c)) for c in ("export", "upgrade", "apply")] == [1, 1, 1]

@@ -1,0 +1,240 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The workflow shared by the export, upgrade, apply and clean modules.
+
+validate -> status -> decide (skip / fail / run) -> [check mode stops here] -> run ->
+find and parse the log -> status again -> judge -> exit or fail.
+
+Every result passes through SecretMasker, and every secret is in module.no_log_values, so secret
+values appear in no field, message or warning.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
+    install_paths,
+    log_locator,
+    log_parser,
+    step_commands,
+    step_rules,
+    step_verdict,
+)
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.secret_masker import SecretMasker
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import SysupgradeRunner
+
+TRACELEVELS = ["DEBUG", "INFO", "VERBOSE"]
+# The vendor's examples (upgrade_script.md, apply --sign_alg); the lab accepts the same list.
+SIGN_ALGS = ["sha1", "sha256", "sha384", "sha512"]
+DEFAULT_TIMEOUT = 3600
+
+COMMON_SPEC = dict(
+    new_install_dir=dict(type="path", required=True),
+    timeout=dict(type="int", default=DEFAULT_TIMEOUT),
+    max_issues=dict(type="int", default=log_parser.DEFAULT_MAX_ISSUES),
+)
+
+OPTION_SPECS = dict(
+    old_install_dir=dict(type="path", required=True),
+    anm_host=dict(type="str"),
+    force=dict(type="bool", default=False),
+    username=dict(type="str", required=True),
+    password=dict(type="str", required=True, no_log=True),
+    tracelevel=dict(type="str", choices=TRACELEVELS),
+    cass_host=dict(type="str"),
+    cass_port=dict(type="int"),
+    cass_username=dict(type="str"),
+    cass_password=dict(type="str", no_log=True),
+    no_cassandra=dict(type="bool", default=False),
+    domain_passphrase=dict(type="str", required=True, no_log=True),
+    sign_alg=dict(type="str", choices=SIGN_ALGS),
+    subj_alt_name=dict(type="list", elements="str"),
+    skip_db_upgrade=dict(type="bool", default=False),
+)
+
+CASSANDRA_DETAILS = ("cass_host", "cass_port", "cass_username", "cass_password")
+
+
+def argument_spec(step):
+    """The argument spec of one step module: the common options plus that command's own."""
+    spec = dict((name, dict(value)) for name, value in COMMON_SPEC.items())
+    for name in step_commands.option_names(step):
+        spec[name] = dict(OPTION_SPECS[name])
+    return spec
+
+
+def make_module(step):
+    return AnsibleModule(argument_spec=argument_spec(step), supports_check_mode=True)
+
+
+def run_step_module(step):
+    """Entry point of the export/upgrade/apply/clean modules."""
+    StepWorkflow(make_module(step), step).run()
+
+
+class StepWorkflow:
+    def __init__(self, module, step):
+        self.module = module
+        self.step = step
+        self.params = module.params
+        secrets = [self.params.get(name) for name in step_commands.SECRET_OPTIONS]
+        for secret in secrets:
+            if secret:
+                module.no_log_values.add(secret)
+        self.masker = SecretMasker(secrets)
+        self.new_install_dir = self.params["new_install_dir"]
+        self.runner = SysupgradeRunner(module, self.new_install_dir, self.params["timeout"], self.masker)
+        self.result = {"changed": False, "step": step}
+
+    # -- exits: everything is masked on the way out ------------------------------------------
+    def exit(self, **fields):
+        self.result.update(fields)
+        self.module.exit_json(**self.masker.data(self.result))
+
+    def fail(self, msg, **fields):
+        self.result.update(fields)
+        self.result["msg"] = msg
+        self.module.fail_json(**self.masker.data(self.result))
+
+    def warn(self, text):
+        self.module.warn(self.masker.text(text))
+
+    # -- workflow ------------------------------------------------------------------------------
+    def run(self):
+        self.validate()
+        arguments, answers = self.plan()
+        self.decide()
+        self.execute(arguments, answers)
+
+    def plan(self):
+        """The arguments and stdin answers; the masked command line goes into the result."""
+        try:
+            arguments, answers = step_commands.build_arguments(self.step, self.params)
+        except step_commands.MissingCredential as exc:
+            self.fail(str(exc))
+        self.result["cmd"] = self.runner.display(self.step, arguments)
+        return arguments, answers
+
+    def decide(self):
+        """Status first: skip, fail (missing predecessor) or go on; check mode stops here."""
+        # clean is the way out of a broken state: it may run even when status is not understood.
+        before = self.read_status("before", fail_on_error=self.step != "clean")
+        self.result["status_before"] = before
+        leftovers = None
+        if self.step == "clean":
+            leftovers = self.result["clean_leftovers"] = step_rules.clean_leftovers(self.new_install_dir)
+        action, reason = step_rules.decide(self.step, before, self.params.get("force"), leftovers)
+        if action == step_rules.FAIL:
+            self.fail(reason)
+        if action == step_rules.SKIP:
+            self.exit(changed=False, msg=reason, status_after=before)
+        if self.module.check_mode:
+            self.exit(changed=True, msg="check mode: would run %s (%s)" % (self.result["cmd"], reason))
+
+    def execute(self, arguments, answers):
+        """Run the step, read its log and the status again, then judge (step_verdict)."""
+        run = self.runner.run(self.step, arguments, answers)
+        self.result.update(
+            changed=True,
+            rc=run["rc"],
+            stdout=run["stdout"],
+            stderr=run["stderr"],
+            duration=run["duration"],
+            timed_out=run["timed_out"],
+            answered_on_stdin=run["answered_on_stdin"],
+        )
+        log_path, log = self.read_log(run["started"])
+        after = self.result["status_after"] = self.read_status("after", fail_on_error=False)
+        for issue in (log["issues"] if log else []):
+            if issue["severity"] == "warning":
+                self.warn("sysupgrade %s [%s]: %s" % (self.step, issue["check"], issue["message"]))
+
+        reasons = step_verdict.judge(self.step, run, log, after, self.params["timeout"])
+        if reasons:
+            self.fail(step_verdict.failure_message(self.step, reasons, log, log_path, run), failure_reasons=reasons)
+        self.exit(msg=step_verdict.success_message(self.step, after, log, log_path))
+
+    # -- checks before anything runs; each error names the option (and the path) ---------------
+    def validate(self):
+        checks = (
+            self._check_folders,
+            self._check_limits,
+            self._check_cassandra,
+            self._check_line_breaks,
+        )
+        for check in checks:
+            error = check()
+            if error:
+                self.fail(error)
+
+    def _check_folders(self):
+        error = install_paths.check_new_install_dir(self.new_install_dir)
+        if error is None and self.step == "export":
+            error = install_paths.check_old_install_dir(self.params["old_install_dir"], self.new_install_dir)
+        return error
+
+    def _check_limits(self):
+        if self.params["timeout"] <= 0:
+            return "timeout: must be a positive number of seconds, got %s" % self.params["timeout"]
+        if self.params["max_issues"] < 0:
+            return "max_issues: must be 0 or more, got %s" % self.params["max_issues"]
+        return None
+
+    def _check_cassandra(self):
+        if self.params.get("no_cassandra"):
+            given = [name for name in CASSANDRA_DETAILS if self.params.get(name) not in (None, "")]
+            if given:
+                return "no_cassandra: cannot be combined with %s (sysupgrade ignores Cassandra details with --no_cassandra)" % ", ".join(given)
+        port = self.params.get("cass_port")
+        if port is not None and not 0 < port < 65536:
+            return "cass_port: %s is not a TCP port" % port
+        return None
+
+    def _check_line_breaks(self):
+        # Answers go on standard input one per line: a line break would shift every later answer.
+        for name in step_commands.option_names(self.step):
+            value = self.params.get(name)
+            if name in step_commands.PROMPTED_OPTIONS and isinstance(value, str) and ("\n" in value or "\r" in value):
+                return "%s: must not contain a line break (sysupgrade reads it as one line)" % name
+        return None
+
+    def read_status(self, when, fail_on_error=True):
+        status, run = self.runner.status()
+        if fail_on_error and (run["rc"] != 0 or not status["known"]):
+            self.fail(
+                "cannot read the sysupgrade status %s %s: %s (exit code %s)"
+                % (when, self.step, step_verdict._short(run["stderr"] or run["stdout"] or "no output"), run["rc"]),
+                status_stdout=run["stdout"],
+                status_stderr=run["stderr"],
+            )
+        return status
+
+    def read_log(self, started):
+        """Find the log this run wrote (log_locator), parse it, fill the log fields."""
+        log_path, looked_in = log_locator.find_step_log(self.new_install_dir, self.step, written_since=started)
+        self.result["log_path"] = log_path
+        if log_path is None:
+            self.result.update(
+                log_tail=[],
+                issues=[],
+                errors=[],
+                counts=dict((severity, 0) for severity in log_parser.SEVERITIES),
+                log_searched=looked_in,
+            )
+            return None, None
+        try:
+            log = log_parser.parse_log_file(log_path, max_issues=self.params["max_issues"])
+        except (IOError, OSError) as exc:
+            self.warn("could not read %s: %s" % (log_path, exc))
+            self.result.update(log_tail=[], issues=[], errors=[], counts=dict((s, 0) for s in log_parser.SEVERITIES))
+            return log_path, None
+        self.result.update(
+            log_tail=log["tail"],
+            issues=log["issues"],
+            errors=step_verdict.error_summaries(log["issues"], limit=len(log["issues"])),
+            counts=log["counts"],
+            issues_truncated=log["issues_truncated"],
+        )
+        return log_path, log

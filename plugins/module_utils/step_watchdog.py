@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A tiny watchdog that runs one command with a time limit and no terminal.
+
+Why not ``module.run_command`` alone: it has no timeout in the ansible-core versions we support.
+Why not GNU ``timeout``: it leaves the command in the caller's session, so a prompt that opens
+``/dev/tty`` (``ssh -tt``, Ansible's default without pipelining) would still reach a terminal, it
+cannot replace an inherited standard input with an empty one, and its exit code 124 is ambiguous.
+
+The watchdog is this Python source, run with the module's own interpreter through
+``module.run_command([sys.executable, "-c", WATCHDOG_SOURCE, ...])`` so the call is still an
+argument list and works on any managed node that runs the module (Python 3.6+ syntax). It:
+
+- starts the command in a new session (``start_new_session``): no controlling terminal, and its
+  own process group, so the whole tree (shell script, java) can be stopped at once;
+- gives it the pipe run_command wrote the answers to (run_command closes it after writing), or
+  ``/dev/null`` when there is nothing to answer, so a prompt always reads end-of-file at once;
+- on the deadline sends SIGTERM to the process group, SIGKILL after a grace period, prints
+  TIMEOUT_MARKER on standard error and exits with TIMEOUT_EXIT_CODE;
+- forwards SIGTERM/SIGINT it receives (an explicit stop, e.g. an async job's time limit) to the
+  group, so no step is left running alone; SIGHUP (a dropped SSH session) is ignored instead: a
+  half-done apply is worse than one that finishes, and the time limit still holds. To be sure to
+  get the result of a long step whatever happens to the connection, run the task with ``async``.
+
+The source must not contain a dollar sign: although run_command is called with
+``expand_user_and_vars=False``, keeping it free of ``$`` avoids any surprise with older cores.
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import sys
+
+TIMEOUT_EXIT_CODE = 124
+TIMEOUT_MARKER = "apigw-sysupgrade-watchdog: timed out"
+DEFAULT_GRACE_SECONDS = 10
+
+WATCHDOG_SOURCE = r'''
+import os, signal, subprocess, sys, time
+deadline_s, grace_s, stdin_mode = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+command = sys.argv[4:]
+stdin = subprocess.DEVNULL if stdin_mode == "null" else None
+try:
+    child = subprocess.Popen(command, stdin=stdin, start_new_session=True)
+except OSError as exc:
+    sys.stderr.write("apigw-sysupgrade-watchdog: cannot run %s: %s\n" % (command[0], exc))
+    sys.exit(127)
+
+def stop_group(sig):
+    try:
+        os.killpg(child.pid, sig)
+    except OSError:
+        pass
+
+def end_group(grace):
+    stop_group(signal.SIGTERM)
+    try:
+        child.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        stop_group(signal.SIGKILL)
+        child.wait()
+    # Children of the step that outlived it (same group) get the same treatment.
+    stop_group(signal.SIGKILL)
+
+def forward(signum, frame):
+    end_group(grace_s)
+    sys.exit(128 + signum)
+
+for s in (signal.SIGTERM, signal.SIGINT):
+    signal.signal(s, forward)
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+try:
+    rc = child.wait(timeout=deadline_s)
+except subprocess.TimeoutExpired:
+    end_group(grace_s)
+    sys.stderr.write("\napigw-sysupgrade-watchdog: timed out after %g s; process group stopped\n" % deadline_s)
+    sys.exit(124)
+sys.exit(128 - rc if rc < 0 else rc)
+'''
+
+
+def watchdog_argv(command, timeout, answers_on_stdin, grace=DEFAULT_GRACE_SECONDS, python=None):
+    """Argument list that runs ``command`` (a list) under the watchdog."""
+    return [
+        python or sys.executable,
+        "-c",
+        WATCHDOG_SOURCE,
+        str(timeout),
+        str(grace),
+        "pipe" if answers_on_stdin else "null",
+    ] + list(command)
+
+
+def timed_out(rc, stderr):
+    return rc == TIMEOUT_EXIT_CODE and TIMEOUT_MARKER in (stderr or "")

@@ -1,0 +1,199 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: export
+short_description: Run C(sysupgrade export) on an API Gateway node
+version_added: 0.1.0
+description:
+  - Exports the configuration of the old API Gateway installation into the new one's
+    C(upgrade/bin/out/export) folder, the first of the three sysupgrade steps.
+  - The old installation's processes must be running (the tool talks to the old Admin Node Manager);
+    the old installation itself is not changed.
+  - Skipped with C(changed=false) when export already succeeded on this node, unless O(force=true).
+options:
+  old_install_dir:
+    description:
+      - The C(apigateway) folder of the OLD installation (C(--old_install_dir)), for example
+        C(/opt/Axway-7.5.3/apigateway).
+      - Checked before running (it must contain C(posix/bin/nodemanager) and differ from O(new_install_dir)).
+    type: path
+    required: true
+extends_documentation_fragment:
+  - apigw.sysupgrade.sysupgrade
+  - apigw.sysupgrade.sysupgrade.step
+  - apigw.sysupgrade.sysupgrade.credentials
+  - apigw.sysupgrade.sysupgrade.force
+  - apigw.sysupgrade.sysupgrade.attributes
+notes:
+  - Rerunning export with O(force=true) clears the export, upgrade and apply output of this node; on
+    the first Admin Node Manager it also wipes the new topology and domain CA, so every other node
+    must rerun apply.
+seealso:
+  - module: apigw.sysupgrade.status
+  - module: apigw.sysupgrade.upgrade
+author:
+  - apigw.sysupgrade developers (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+- name: Export the old installation's configuration
+  apigw.sysupgrade.export:
+    new_install_dir: /opt/Axway-7.7/apigateway
+    old_install_dir: /opt/Axway-7.5.3/apigateway
+    username: admin
+    password: "{{ anm_admin_password }}"
+
+- name: Export in a domain with several Admin Node Managers, rerunning a successful export
+  apigw.sysupgrade.export:
+    new_install_dir: /opt/Axway-7.7/apigateway
+    old_install_dir: /opt/Axway-7.5.3/apigateway
+    anm_host: NodeA
+    username: admin
+    password: "{{ anm_admin_password }}"
+    force: true
+    timeout: 7200
+  register: export_result
+
+- name: Show the warnings found in the export log
+  ansible.builtin.debug:
+    msg: "{{ export_result.issues | selectattr('severity', 'equalto', 'warning') | list }}"
+"""
+
+RETURN = r"""
+msg:
+  description:
+    - What happened, in one line.
+    - On failure it names the step, the first errors with their check names, why the step counts as failed, and the log path.
+  returned: always
+  type: str
+  sample: >-
+    sysupgrade upgrade failed: [API Manager] Found duplicate 'apiadmin' users in KPS table: ...
+    Why: exit code 1; 1 error(s) in its log. Log: /opt/Axway-7.7/apigateway/upgrade/bin/out/logs/upgrade.log
+step:
+  description: The sysupgrade command this module drives.
+  returned: always
+  type: str
+  sample: upgrade
+cmd:
+  description: The sysupgrade command line (that ran, or would run in check mode); secret values are replaced by C(********).
+  returned: when the options were valid
+  type: str
+  sample: /opt/Axway-7.7/apigateway/upgrade/bin/sysupgrade upgrade --tracelevel INFO
+status_before:
+  description: C(sysupgrade status) before the step (keys current_status, next_step, completed, known, raw).
+  returned: when the options were valid
+  type: dict
+  sample: {"current_status": "export complete", "next_step": "upgrade", "completed": ["export"], "known": true, "raw": "..."}
+status_after:
+  description: C(sysupgrade status) after the step (same keys as RV(status_before)); equal to it when nothing ran.
+  returned: when the module got past the status check
+  type: dict
+rc:
+  description: Exit status of sysupgrade (C(124) when stopped at the time limit).
+  returned: when the step ran
+  type: int
+stdout:
+  description: Full standard output of sysupgrade, secrets masked.
+  returned: when the step ran
+  type: str
+stderr:
+  description: Full standard error of sysupgrade, secrets masked.
+  returned: when the step ran
+  type: str
+duration:
+  description: Seconds the step ran.
+  returned: when the step ran
+  type: float
+  sample: 42.7
+timed_out:
+  description: Whether the step was stopped at O(timeout).
+  returned: when the step ran
+  type: bool
+answered_on_stdin:
+  description: Names (never values) of the prompts answered on standard input, in order.
+  returned: when the step ran
+  type: list
+  elements: str
+  sample: [password]
+log_path:
+  description: The step log read after the run (newest of the documented locations written by this run), or null.
+  returned: when the step ran
+  type: str
+  sample: /opt/Axway-7.7/apigateway/upgrade/bin/out/logs/upgrade.log
+log_searched:
+  description: The locations looked at when no log written by this run was found.
+  returned: when the step ran and no log was found
+  type: list
+  elements: str
+log_tail:
+  description: The last 40 lines of the log (each cut at 500 characters).
+  returned: when the step ran
+  type: list
+  elements: str
+issues:
+  description:
+    - Findings of the log, in log order; at most O(max_issues) per severity.
+    - A finding is one message block (for example the three C(ERROR:) lines of the KPS duplicates check are one finding).
+  returned: when the step ran
+  type: list
+  elements: dict
+  contains:
+    severity:
+      description: C(error), C(warning) or C(info).
+      type: str
+    check:
+      description: The check named by the log section, C(sysupgrade) for messages outside a section, C(java) for Java exceptions.
+      type: str
+    message:
+      description: The message text, continuation lines joined with newlines (cut at 2000 characters).
+      type: str
+    line:
+      description: Line number of the message in the log.
+      type: int
+  sample:
+    - severity: warning
+      check: System Config
+      message: "Migrating the following instance-specific jvm.xml files from the old system:\n/opt/..."
+      line: 7
+errors:
+  description: The error findings as C([check] message) texts (at most O(max_issues)).
+  returned: when the step ran
+  type: list
+  elements: str
+counts:
+  description: Number of findings per severity in the whole log (not limited by O(max_issues)).
+  returned: when the step ran
+  type: dict
+  sample: {"error": 0, "warning": 2, "info": 1}
+issues_truncated:
+  description: Whether some findings were only counted because of O(max_issues).
+  returned: when a log was parsed
+  type: bool
+failure_reasons:
+  description: Why the step counts as failed (time limit, prompt, exit code, errors in the log, status not advanced).
+  returned: on failure after the step ran
+  type: list
+  elements: str
+warnings:
+  description: Ansible's standard warnings; each warning of the log appears as C(sysupgrade STEP [check] message).
+  returned: when the log had warnings
+  type: list
+  elements: str
+"""
+
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.step_module import run_step_module
+
+STEP = "export"
+
+
+def main():
+    run_step_module(STEP)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: process
+short_description: Start or stop the Node Manager and gateway instances of an API Gateway installation
+version_added: 0.1.0
+author:
+  - apigw.sysupgrade developers (!UNKNOWN)
+description:
+  - Uses the installation's own process commands, C(INSTALL_DIR/posix/bin/nodemanager) and
+    C(INSTALL_DIR/posix/bin/startinstance -g GROUP -n NAME), with C(-d) (start as a daemon),
+    C(-k) (stop) and C(-s) (exit 0 when running, 1 when not).
+  - Idempotent. Each component's state is read with C(-s) first; C(-d) or C(-k) runs only where the
+    state differs, and C(-s) is asked again afterwards to prove the change. RV(ignore:changed) is
+    true only when something was started or stopped.
+  - "Order: when starting, the Node Manager first and then the instances (instances register with
+    their Node Manager); when stopping, the instances first and then the Node Manager."
+  - Commands run from C(INSTALL_DIR/posix/bin) with C(LANG=C), and with standard input on
+    C(/dev/null), so a started daemon can never hold the Ansible connection open.
+options:
+  install_dir:
+    description: The installation's C(apigateway) folder, for example C(/opt/Axway-7.5.3/apigateway).
+    type: path
+    required: true
+  state:
+    description: C(started) or C(stopped).
+    type: str
+    required: true
+    choices: [started, stopped]
+  component:
+    description:
+      - C(nodemanager) - the installation's Node Manager (admin or not).
+      - C(instance) - one gateway instance, named by O(group) and O(name).
+      - C(instances) - every gateway instance of the installation (see O(discovery)).
+      - C(all) - the Node Manager and every instance; what stopping a whole installation before
+        C(sysupgrade apply) needs.
+    type: str
+    required: true
+    choices: [nodemanager, instance, instances, all]
+  group:
+    description: Group name of the instance (C(startinstance -g)). Required with O(component=instance).
+    type: str
+  name:
+    description: Instance name (C(startinstance -n)). Required with O(component=instance).
+    type: str
+  instances:
+    description:
+      - The instances that O(component=instances) and O(component=all) act on, given explicitly.
+        No discovery runs when this is set.
+    type: list
+    elements: dict
+    suboptions:
+      group:
+        description: Group name.
+        type: str
+        required: true
+      name:
+        description: Instance name.
+        type: str
+        required: true
+  discovery:
+    description:
+      - How O(component=instances) and O(component=all) find the instances when O(instances) is not set.
+      - C(listing) - run C(startinstance) without arguments and read its
+        C(startinstance -n "NAME" -g "GROUP") lines. B(Careful:) the vendor documents that with
+        a single instance on the host this call starts that instance.
+      - C(files) - take the C(groups/group-N/instance-M) folders of the installation and name them
+        through C(groups/topology.json).
+      - C(auto) - C(files) when exactly one instance folder exists (so the lone instance is never
+        started by accident), otherwise C(listing), falling back to C(files) when the listing has
+        no usable line but instance folders exist. An installation with no instance folder and an
+        empty listing has no instances, which is not an error.
+    type: str
+    choices: [auto, listing, files]
+    default: auto
+  timeout:
+    description:
+      - Seconds one process command may run before it is killed and the task fails. The vendor's
+        C(-d) and C(-k) wait until the daemon is up or gone, which can take a while on a big
+        configuration.
+    type: int
+    default: 180
+attributes:
+  check_mode:
+    description: Only C(-s) (and, where discovery needs it, the listing) runs; the result tells what would be started or stopped.
+    support: full
+  diff_mode:
+    description: No diff.
+    support: none
+  platform:
+    description: Target OS family.
+    support: full
+    platforms: posix
+  action_group:
+    description: Use C(group/apigw.sysupgrade.sysupgrade) in C(module_defaults) to set defaults.
+    support: full
+    membership:
+      - apigw.sysupgrade.sysupgrade
+notes:
+  - A failing C(-d)/C(-k) (the state that C(-s) reports afterwards is not the wanted one) fails the
+    task with the command, its exit status and output, and the components already handled.
+  - An installation with an encryption passphrase that prompts at start-up cannot be started by
+    this module; the prompt reads end of file and the start fails.
+seealso:
+  - module: apigw.sysupgrade.topology_info
+"""
+
+EXAMPLES = r"""
+- name: Stop every process of the old installation before apply
+  apigw.sysupgrade.process:
+    install_dir: /opt/Axway-7.5.3/apigateway
+    component: all
+    state: stopped
+
+- name: Start the new installation's Node Manager
+  apigw.sysupgrade.process:
+    install_dir: /opt/Axway-7.7/apigateway
+    component: nodemanager
+    state: started
+
+- name: Start one instance
+  apigw.sysupgrade.process:
+    install_dir: /opt/Axway-7.7/apigateway
+    component: instance
+    group: GatewayGroup
+    name: APIGateway1
+    state: started
+
+- name: What would stopping the instances do?
+  apigw.sysupgrade.process:
+    install_dir: /opt/Axway-7.5.3/apigateway
+    component: instances
+    state: stopped
+  check_mode: true
+  register: would
+
+- name: Name the instances yourself instead of discovering them
+  apigw.sysupgrade.process:
+    install_dir: /opt/Axway-7.5.3/apigateway
+    component: all
+    state: started
+    instances:
+      - {group: GatewayGroup, name: APIGateway1}
+"""
+
+RETURN = r"""
+started:
+  description: Components started (in check mode, that would be started). C(nodemanager) or C(GROUP/NAME).
+  returned: always
+  type: list
+  elements: str
+  sample: [nodemanager, GatewayGroup/APIGateway1]
+stopped:
+  description: Components stopped (in check mode, that would be stopped).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+already:
+  description: Components that were already in the wanted state.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+components:
+  description: Every component handled, in order, with its state before and after.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: C(nodemanager) or C(instance).
+      type: str
+    group:
+      description: Group name (null for the Node Manager).
+      type: str
+    name:
+      description: Instance name (null for the Node Manager).
+      type: str
+    label:
+      description: The text used in RV(started), RV(stopped) and RV(already).
+      type: str
+    before:
+      description: C(running) or C(stopped), as C(-s) said first.
+      type: str
+    after:
+      description: C(running) or C(stopped) afterwards; in check mode, what it would be.
+      type: str
+discovery:
+  description: How the instances were found, C(listing), C(files) or C(option); null when no discovery was needed.
+  returned: always
+  type: str
+  sample: listing
+commands:
+  description: Every command run, as argument lists, in order.
+  returned: always
+  type: list
+  elements: list
+  sample: [["/opt/Axway-7.5.3/apigateway/posix/bin/nodemanager", "-s"]]
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
+    ProcessControl, ProcessError, detach_stdin, discover_instances, ensure, instance_component,
+    nodemanager_component)
+
+
+def select_components(params, control):
+    """Components in the order the state needs, and how instances were found."""
+    kind = params["component"]
+    if kind == "nodemanager":
+        return [nodemanager_component()], None
+    if kind == "instance":
+        return [instance_component(params["group"], params["name"])], None
+    if params["instances"] is not None:
+        found, how = params["instances"], "option"
+    else:
+        found, how = discover_instances(control, params["discovery"])
+    instances = [instance_component(i["group"], i["name"]) for i in found]
+    if kind == "instances":
+        return instances, how
+    nodemanager = [nodemanager_component()]
+    if params["state"] == "started":
+        return nodemanager + instances, how
+    return instances + nodemanager, how
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            install_dir=dict(type="path", required=True),
+            state=dict(type="str", required=True, choices=["started", "stopped"]),
+            component=dict(type="str", required=True, choices=["nodemanager", "instance", "instances", "all"]),
+            group=dict(type="str"),
+            name=dict(type="str"),
+            instances=dict(type="list", elements="dict", options=dict(
+                group=dict(type="str", required=True),
+                name=dict(type="str", required=True))),
+            discovery=dict(type="str", default="auto", choices=["auto", "listing", "files"]),
+            timeout=dict(type="int", default=180),
+        ),
+        required_if=[("component", "instance", ("group", "name"))],
+        supports_check_mode=True,
+    )
+    params = module.params
+    if not os.path.isdir(params["install_dir"]):
+        module.fail_json(msg="install_dir %s is not a folder on this node" % params["install_dir"])
+    if params["timeout"] <= 0:
+        module.fail_json(msg="timeout must be a positive number of seconds")
+
+    detach_stdin()
+    control = ProcessControl(module, params["install_dir"], params["timeout"])
+    report = dict(started=[], stopped=[], already=[], components=[], discovery=None)
+    error = None
+    try:
+        components, report["discovery"] = select_components(params, control)
+        ensure(control, components, params["state"] == "started", module.check_mode, report)
+    except ProcessError as exc:
+        error = exc
+    changed = bool(report["started"] or report["stopped"])
+    if error is not None:
+        # Failing outside the except block: a clear message, not an "exception occurred" traceback.
+        report.update(error.details)
+        module.fail_json(msg=error.msg, changed=changed and not module.check_mode,
+                         commands=control.commands, **report)
+    module.exit_json(changed=changed, commands=control.commands, **report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""labctl: the apigw lab's host manager (run as root on the controller). See DESIGN.md.
+
+  labctl up [--topology single|vendor-3-node|N-node] [--nodes N] [--no-product]
+                                      (default vendor-3-node; N-node default 5 hosts, max 60)
+  labctl down | status [--json]
+  labctl fail NODE | heal NODE        cut / restore the network (timeouts, like a pulled cable)
+  labctl crash NODE | boot NODE       power cut (connection refused) / restart with /opt intact
+  labctl fault NODE NAME [k=v ...] | fault NODE --clear [NAME] | faults NODE
+  labctl ssh NODE [cmd ...] | exec NODE -- cmd ...
+
+NODE is an inventory name (node1) or a topology name (NodeA).
+Environment: APIGW_LAB_DIR (default /tmp/apigw-lab), APIGW_LAB_SUBNET (default 10.77.0),
+APIGW_LAB_NAME (default apigw: bridge apigwbr0, namespaces apigw-node<i>; another name and
+subnet give a second lab beside the default one).
+"""
+import argparse
+import os
+import signal
+import sys
+
+sys.dont_write_bytecode = True  # keep __pycache__ out of the repository (lablib, product)
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+
+from lablib import commands, down, faults, topologies, up  # noqa: E402
+from lablib.util import LabError  # noqa: E402
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="labctl", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    u = sub.add_parser("up", help="create the lab hosts")
+    u.add_argument("--topology", default="vendor-3-node", choices=topologies.NAMES)
+    u.add_argument("--nodes", type=int, help="host count for N-node (default %d)" % topologies.DEFAULT_N)
+    u.add_argument("--no-product", action="store_true", help="bare hosts: no install, no processes")
+    sub.add_parser("down", help="remove everything up made")
+    s = sub.add_parser("status", help="hosts, addresses, alive")
+    s.add_argument("--json", action="store_true")
+    for name, text in (("fail", "cut NODE's network"), ("heal", "restore NODE's network"),
+                       ("crash", "kill NODE's PID 1 (power cut)"), ("boot", "restart a crashed NODE"),
+                       ("faults", "list NODE's faults")):
+        sub.add_parser(name, help=text).add_argument("node")
+    f = sub.add_parser("fault", help="switch a fault on/off",
+                       epilog="faults (optional parameters): " + ", ".join(
+                           n + "".join(" %s=" % k for k in faults.CATALOGUE[n])
+                           for n in sorted(faults.CATALOGUE)))
+    f.add_argument("--clear", action="store_true", help="remove NAME, or every fault")
+    f.add_argument("node")
+    # REMAINDER so that '--clear' may also come after NODE: 'fault node1 --clear slow'
+    f.add_argument("args", nargs=argparse.REMAINDER, metavar="NAME [key=value ...]")
+    h = sub.add_parser("ssh", help="ssh to NODE through the lab's ssh_config")
+    h.add_argument("node")
+    h.add_argument("command", nargs=argparse.REMAINDER)
+    e = sub.add_parser("exec", help="run a command inside NODE (nsenter)")
+    e.add_argument("node")
+    e.add_argument("command", nargs=argparse.REMAINDER)
+    return p
+
+
+def dispatch(a):
+    if a.cmd == "up":
+        return up.up(a.topology, a.nodes, with_product=not a.no_product)
+    if a.cmd == "down":
+        return down.down()
+    if a.cmd == "status":
+        return commands.status(a.json)
+    if a.cmd in ("fail", "heal"):
+        return commands.fail(a.node, plugged=a.cmd == "heal")
+    if a.cmd == "crash":
+        return commands.crash(a.node)
+    if a.cmd == "boot":
+        return commands.boot(a.node)
+    if a.cmd == "fault":
+        clear = a.clear or "--clear" in a.args
+        rest = [x for x in a.args if x != "--clear"]
+        return commands.fault(a.node, rest[0] if rest else None, rest[1:], clear)
+    if a.cmd == "faults":
+        return commands.list_faults(a.node)
+    if a.cmd == "ssh":
+        return commands.ssh(a.node, a.command)
+    if a.cmd == "exec":
+        cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
+        return commands.exec_in(a.node, cmd)
+    raise LabError("unknown command %s" % a.cmd)
+
+
+def main():
+    if os.geteuid() != 0:
+        print("labctl: must run as root (namespaces, bridge, mounts)", file=sys.stderr)
+        return 1
+    args = parser().parse_args()
+    # SIGTERM (e.g. a test runner's timeout) unwinds like Ctrl-C, so a half-made lab is removed
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    try:
+        return dispatch(args)
+    except LabError as exc:
+        print("labctl %s: error: %s" % (args.cmd, exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("labctl %s: interrupted" % args.cmd, file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

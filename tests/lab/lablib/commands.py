@@ -1,0 +1,141 @@
+"""labctl's commands after up/down: status, fail/heal, crash/boot, fault(s), ssh, exec.
+
+Each returns an exit status; errors are raised as LabError and printed by labctl.
+"""
+import json
+import os
+
+from . import faults, hosts, netns, product, sshd
+from . import state as st
+from .up import start_cassandra
+from .util import HOST_ENV, LabError, Timer, log, wait_until
+
+
+# ---------------------------------------------------------------- status
+
+def resolve(state, name):
+    """Accept the inventory name (node1) or the topology name (NodeA)."""
+    for node, entry in state["hosts"].items():
+        if name in (node, entry["topology_name"]):
+            return node, entry
+    return st.node_entry(state, name)  # raises, listing the nodes
+
+
+def status(as_json=False):
+    lab_dir = st.lab_dir()
+    state = st.load_state(lab_dir)
+    rows = []
+    for node, e in state["hosts"].items():
+        rows.append({"node": node, "topology_name": e["topology_name"], "address": e["address"],
+                     "namespace": e["namespace"], "pid": e["pid"],
+                     "alive": hosts.alive(e["pid"]), "network": "up" if netns.cable_plugged(e["index"]) else "cut",
+                     "sshd": sshd.port_open(e["address"]) if netns.cable_plugged(e["index"]) else None})
+    if as_json:
+        print(json.dumps({"lab_dir": str(lab_dir), "hosts": rows}, indent=2))
+        return 0
+    print("lab %s" % lab_dir)
+    print("%-7s %-10s %-13s %-13s %-8s %-6s %-7s %s" % (
+        "NODE", "TOPOLOGY", "ADDRESS", "NAMESPACE", "PID", "ALIVE", "NETWORK", "SSHD"))
+    for r in rows:
+        sshd_txt = {True: "listening", False: "refused", None: "-"}[r["sshd"]]
+        print("%-7s %-10s %-13s %-13s %-8s %-6s %-7s %s" % (
+            r["node"], r["topology_name"], r["address"], r["namespace"], r["pid"],
+            "yes" if r["alive"] else "NO", r["network"], sshd_txt))
+    return 0
+
+
+# ---------------------------------------------------------------- failures
+
+def fail(name, plugged):
+    lab_dir = st.lab_dir()
+    state = st.load_state(lab_dir)
+    node, entry = resolve(state, name)
+    netns.set_cable(entry["index"], node, plugged)
+    log("%s: network %s" % (node, "restored" if plugged else "cut (packets dropped: timeouts)"))
+    return 0
+
+
+def crash(name):
+    lab_dir = st.lab_dir()
+    with st.LabLock():
+        state = st.load_state(lab_dir)
+        node, entry = resolve(state, name)
+        if not hosts.alive(entry["pid"]):
+            raise LabError("node %s is already down" % node)
+        if not hosts.kill(entry["pid"]):
+            raise LabError("node %s: PID 1 (%s) did not die" % (node, entry["pid"]))
+    log("%s: crashed (PID 1 %s killed; every process of the host is gone)" % (node, entry["pid"]))
+    return 0
+
+
+def boot(name):
+    """Restart a crashed host: sshd, and the Cassandra stand-in on its host; no gateway processes."""
+    timer, lab_dir = Timer(), st.lab_dir()
+    with st.LabLock():
+        state = st.load_state(lab_dir)
+        node, entry = resolve(state, name)
+        if hosts.alive(entry["pid"]):
+            raise LabError("node %s is running (PID 1 %s); 'labctl crash %s' first" % (node, entry["pid"], node))
+        # the PID namespace may still be dying; wait until nothing is left in the host's netns
+        wait_until(lambda: not netns.namespace_pids(entry["namespace"]), 10)
+        entry["pid"] = hosts.start(node, entry["namespace"], st.host_dir(lab_dir, node),
+                                   lab_dir / "hosts_file")
+        st.save_state(lab_dir, state)
+        if netns.cable_plugged(entry["index"]):
+            sshd.require_ssh(lab_dir, node, entry["address"], lambda: hosts.alive(entry["pid"]))
+        else:
+            log("%s: network is cut ('labctl heal %s'); not waiting for ssh" % (node, node))
+        lab = st.load_lab(lab_dir)
+        if lab["cassandra"]["inventory_host"] == node and product.installer() is not None:
+            start_cassandra(lab, state)
+    log("%s: booted (PID 1 %s), took %.2f s" % (node, entry["pid"], timer.elapsed()))
+    return 0
+
+
+# ---------------------------------------------------------------- faults
+
+def host_opt(name):
+    lab_dir = st.lab_dir()
+    node = resolve(st.load_state(lab_dir), name)[0]
+    return node, st.host_dir(lab_dir, node) / "opt"
+
+
+def fault(name, fault_name, pairs, clear):
+    node, opt = host_opt(name)
+    if clear:
+        if pairs:
+            raise LabError("fault --clear takes at most one fault name, got extra: %s" % " ".join(pairs))
+        left = faults.clear(opt, fault_name)
+    else:
+        if not fault_name:
+            raise LabError("fault %s: name a fault, or use --clear; valid faults: %s"
+                           % (node, ", ".join(sorted(faults.CATALOGUE))))
+        left = faults.switch_on(opt, fault_name, pairs)
+    print(json.dumps(left, sort_keys=True))
+    return 0
+
+
+def list_faults(name):
+    opt = host_opt(name)[1]
+    print(json.dumps(faults.read(opt), indent=2, sort_keys=True))
+    return 0
+
+
+# ---------------------------------------------------------------- shells
+
+def ssh(name, command):
+    lab_dir = st.lab_dir()
+    node = resolve(st.load_state(lab_dir), name)[0]
+    argv = sshd.ssh_argv(lab_dir, node, " ".join(command) if command else None)
+    os.execvp(argv[0], argv)
+
+
+def exec_in(name, argv):
+    lab_dir = st.lab_dir()
+    node, entry = resolve(st.load_state(lab_dir), name)
+    if not argv:
+        raise LabError("exec %s: give a command after --" % node)
+    if not hosts.alive(entry["pid"]):
+        raise LabError("node %s is down; 'labctl boot %s'" % (node, node))
+    full = hosts.nsenter_argv(entry["pid"], argv)
+    os.execvpe(full[0], full, HOST_ENV)

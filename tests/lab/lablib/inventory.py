@@ -1,0 +1,95 @@
+"""What the controller needs to reach the hosts: inventory.yml, ssh_config, known_hosts,
+and the lab-wide hosts file bind-mounted on every host's /etc/hosts.
+
+YAML is written by hand (stdlib only): every string is a JSON string, which is valid YAML.
+"""
+import json
+
+from .util import write_file
+
+
+def q(value):
+    """A YAML scalar: JSON-quoted strings, bare booleans/ints."""
+    return json.dumps(value)
+
+
+def names(host):
+    """Inventory name first, then the topology name when it differs."""
+    out = [host["inventory_name"]]
+    if host["topology_name"] != host["inventory_name"]:
+        out.append(host["topology_name"])
+    return out
+
+
+def hosts_file(lab, bridge_ip):
+    lines = ["# apigw lab hosts (labctl); every lab host sees this as /etc/hosts",
+             "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
+             "%s\tcontroller" % bridge_ip]
+    lines += ["%s\t%s" % (h["address"], " ".join(names(h))) for h in lab["hosts"]]
+    return "\n".join(lines) + "\n"
+
+
+def ssh_config(lab, lab_dir):
+    """Per-node Host entries + one block of options for all lab names and addresses."""
+    out = ["# apigw lab ssh config (labctl): ssh -F %s NODE" % (lab_dir / "ssh_config"), ""]
+    for host in lab["hosts"]:
+        out += ["Host %s" % " ".join(names(host)), "  HostName %s" % host["address"], ""]
+    patterns = [n for h in lab["hosts"] for n in names(h)] + [h["address"] for h in lab["hosts"]]
+    out += ["Host %s" % " ".join(patterns),
+            "  User root",
+            "  IdentityFile %s" % (lab_dir / "id_ed25519"),
+            "  IdentitiesOnly yes",
+            "  UserKnownHostsFile %s" % (lab_dir / "known_hosts"),
+            "  GlobalKnownHostsFile /dev/null",
+            "  StrictHostKeyChecking yes",
+            "  ServerAliveInterval 2",
+            "  ServerAliveCountMax 2",
+            "  ConnectTimeout 5",
+            "  ControlMaster auto",
+            "  ControlPersist 60s",
+            "  ControlPath %s/%%C" % (lab_dir / "cm"),
+            "  BatchMode yes",
+            "  LogLevel ERROR",
+            ""]
+    return "\n".join(out)
+
+
+def known_hosts(lab, host_keys):
+    """One line per host: all its names and its address, with its public host key."""
+    return "".join("%s %s\n" % (",".join(names(h) + [h["address"]]),
+                                " ".join(host_keys[h["inventory_name"]].split()[:2]))
+                   for h in lab["hosts"])
+
+
+def inventory_yaml(lab, lab_dir):
+    """Group apigw; the variable names are the collection's interface (do not rename)."""
+    c = lab["cassandra"]
+    lines = ["# apigw lab inventory (labctl) -- holds secrets, mode 0600",
+             "all:", "  children:", "    apigw:", "      hosts:"]
+    for h in lab["hosts"]:
+        lines += ["        %s:" % h["inventory_name"],
+                  "          ansible_host: %s" % q(h["address"]),
+                  "          apigw_topology_host: %s" % q(h["topology_name"])]
+    group_vars = [
+        ("ansible_user", "root"),
+        ("ansible_python_interpreter", "/usr/bin/python3"),
+        ("ansible_ssh_common_args", "-F %s" % (lab_dir / "ssh_config")),
+        ("apigw_old_install_dir", lab["old_dir"]),
+        ("apigw_new_install_dir", lab["new_dir"]),
+        ("apigw_admin_username", lab["admin_username"]),
+        ("apigw_admin_password", lab["admin_password"]),
+        ("apigw_domain_passphrase", lab["domain_passphrase"]),
+        ("apigw_cassandra_host", c["host"]),
+        ("apigw_cassandra_port", c["port"]),
+        # The nodes check the new Admin Node Manager over HTTPS; its certificate is signed by the
+        # lab CA, which every installation carries (DESIGN.md, "Files on one lab host").
+        ("apigw_anm_ca_path", "%s/system/conf/lab-tls/ca.pem" % lab["new_dir"]),
+    ]
+    lines += ["      vars:"] + ["        %s: %s" % (k, q(v)) for k, v in group_vars]
+    return "\n".join(lines) + "\n"
+
+
+def write_all(lab, lab_dir, host_keys):
+    write_file(lab_dir / "ssh_config", ssh_config(lab, lab_dir), 0o644)
+    write_file(lab_dir / "known_hosts", known_hosts(lab, host_keys), 0o644)
+    write_file(lab_dir / "inventory.yml", inventory_yaml(lab, lab_dir), 0o600)

@@ -1,0 +1,278 @@
+"""Test helpers for suites that run against a real lab (this one, the product's, the collection's).
+
+Use from a conftest.py:
+
+    sys.path.insert(0, "<repo>/tests/lab")
+    from lablib.testing import Lab, lab_pool, lab_factory, vendor3, single
+    __all__ = ["Lab", "lab_pool", "lab_factory", "vendor3", "single"]  # re-exported fixtures
+
+Fixtures
+  lab_factory   function scope: ``lab = lab_factory("vendor-3-node")`` (or ``("N-node", nodes=20)``,
+                ``product=False`` for bare hosts). Every lab it made is taken down at teardown, even
+                when the test failed. Releases the shared lab first (one lab per machine).
+  vendor3, single
+                module scope, shared: the same lab object for every test of a module (and reused by
+                the next module when it asks for the same topology). Tests that use them must leave
+                the lab as they found it (heal/boot nodes, clear faults) -- use try/finally.
+  lab_pool      session scope: owns the shared lab; takes it down at the end of the session.
+
+Only one lab can exist on a machine. When ``labctl up`` refuses because another lab exists (another
+suite is running), Lab.up() waits for it to go away, up to APIGW_LAB_WAIT seconds (default 900).
+A Lab never takes down a lab it did not bring up.
+
+Lab API (all node arguments take the inventory name, e.g. ``node1``)
+  Lab.up(topology, nodes=None, product=True)   run ``labctl up``; Lab.down() runs ``labctl down``
+  Lab.labctl(*args, check=True, timeout=300, input=None) -> CompletedProcess (text)
+  Lab.ssh(node, command, input=None, timeout=60, check=False) -> CompletedProcess (text);
+          raises subprocess.TimeoutExpired on timeout, CalledProcessError when check and rc != 0
+  Lab.exec(node, *argv, ...)   run argv inside the host without the network (``labctl exec``)
+  Lab.info      lab.json as a dict (re-read on each access)   Lab.state   state.json
+  Lab.nodes     inventory names   Lab.address(node)   Lab.topology_name(node)
+  Lab.opt(node) Path of the host's /opt on the controller   Lab.lab_dir
+  Lab.inventory_path, Lab.ssh_config_path, Lab.ca_path
+  Lab.audit(node) -> list of dicts (/opt/apigw-lab/audit.log JSON lines; [] when absent)
+  Lab.fault(node, name, **params), Lab.clear_faults(node, name=None), Lab.faults(node) -> dict
+  Lab.fail(node) / heal(node)   cut / restore the network (pulled cable: timeouts)
+  Lab.crash(node) / boot(node)  power cut (connection refused) / restart with /opt intact
+  Lab.alive(node)               the host's PID 1 is running
+  Lab.start_processes(node, tree="old")  nodemanager -d + startinstance -d for the node's
+                instances in the OLD (or "new") tree, over ssh; e.g. after boot(), which starts none
+  Lab.restore()                 heal and boot every node, clear faults (best effort, shared labs)
+  Lab.ansible_env()             environment to run the venv's ansible* against the lab
+"""
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LABCTL = HERE.parent / "labctl"    # the #!/bin/sh wrapper of labctl.py: run it directly
+REPO = HERE.parent.parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+EXISTS_MESSAGE = "a lab already exists"
+
+
+class LabBusy(RuntimeError):
+    """Another lab stayed up longer than APIGW_LAB_WAIT."""
+
+
+class Lab:
+    """One lab (the one in $APIGW_LAB_DIR). See the module docstring for the API."""
+
+    def __init__(self, lab_dir=None):
+        self.lab_dir = Path(lab_dir or os.environ.get("APIGW_LAB_DIR", "/tmp/apigw-lab"))
+        self.owned = False          # True once our own 'labctl up' succeeded
+        self.topology = None
+
+    # ---- lifecycle
+    def labctl(self, *args, check=True, timeout=300, input=None):
+        env = dict(os.environ, APIGW_LAB_DIR=str(self.lab_dir))
+        proc = subprocess.run([str(LABCTL)] + [str(a) for a in args], capture_output=True, check=False,
+                              text=True, timeout=timeout, input=input, env=env)
+        if check and proc.returncode != 0:
+            raise AssertionError("labctl %s failed (exit %d):\n%s%s" % (
+                " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
+        return proc
+
+    def up(self, topology="vendor-3-node", nodes=None, product=True, wait=None):
+        args = ["up", "--topology", topology]
+        if nodes is not None:
+            args += ["--nodes", nodes]
+        if not product:
+            args.append("--no-product")
+        wait = float(os.environ.get("APIGW_LAB_WAIT", "900")) if wait is None else wait
+        deadline = time.monotonic() + wait
+        while True:
+            proc = self.labctl(*args, check=False)
+            if proc.returncode == 0:
+                self.owned, self.topology = True, topology
+                return proc
+            if EXISTS_MESSAGE not in proc.stderr:
+                raise AssertionError("labctl %s failed (exit %d):\n%s%s"
+                                     % (" ".join(map(str, args)), proc.returncode,
+                                        proc.stdout, proc.stderr))
+            if time.monotonic() > deadline:
+                raise LabBusy("another lab stayed up for %ss: %s" % (wait, proc.stderr.strip()))
+            time.sleep(2)
+
+    def down(self):
+        """labctl down, only for a lab this object brought up."""
+        if not self.owned:
+            return None
+        proc = self.labctl("down", check=False)
+        self.owned = False
+        if proc.returncode != 0:
+            raise AssertionError("labctl down failed:\n%s%s" % (proc.stdout, proc.stderr))
+        return proc
+
+    # ---- description
+    @property
+    def info(self):
+        return json.loads((self.lab_dir / "lab.json").read_text())
+
+    @property
+    def state(self):
+        return json.loads((self.lab_dir / "state.json").read_text())
+
+    @property
+    def nodes(self):
+        return [h["inventory_name"] for h in self.info["hosts"]]
+
+    def host(self, node):
+        for h in self.info["hosts"]:
+            if h["inventory_name"] == node:
+                return h
+        raise KeyError("no node %r in lab (%s)" % (node, ", ".join(self.nodes)))
+
+    def address(self, node):
+        return self.host(node)["address"]
+
+    def topology_name(self, node):
+        return self.host(node)["topology_name"]
+
+    @property
+    def inventory_path(self):
+        return self.lab_dir / "inventory.yml"
+
+    @property
+    def ssh_config_path(self):
+        return self.lab_dir / "ssh_config"
+
+    @property
+    def ca_path(self):
+        return self.lab_dir / "ca.pem"
+
+    def opt(self, node):
+        self.host(node)
+        return self.lab_dir / "hosts" / node / "opt"
+
+    # ---- talking to hosts
+    def ssh(self, node, command, input=None, timeout=60, check=False):
+        argv = ["ssh", "-F", str(self.ssh_config_path), node, command]
+        proc = subprocess.run(argv, input=input, capture_output=True, check=False, text=True, timeout=timeout)
+        if check and proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, argv, proc.stdout, proc.stderr)
+        return proc
+
+    def exec(self, node, *argv, timeout=60, check=False, input=None):
+        return self.labctl("exec", node, "--", *argv, timeout=timeout, check=check, input=input)
+
+    def audit(self, node):
+        path = self.opt(node) / "apigw-lab" / "audit.log"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    # ---- faults and failures
+    def fault(self, node, name, **params):
+        return self.labctl("fault", node, name, *["%s=%s" % kv for kv in params.items()])
+
+    def clear_faults(self, node, name=None):
+        return self.labctl("fault", node, "--clear", *([name] if name else []))
+
+    def faults(self, node):
+        return json.loads(self.labctl("faults", node).stdout)
+
+    def fail(self, node):
+        return self.labctl("fail", node)
+
+    def heal(self, node):
+        return self.labctl("heal", node)
+
+    def crash(self, node):
+        return self.labctl("crash", node)
+
+    def boot(self, node):
+        return self.labctl("boot", node)
+
+    def alive(self, node):
+        status = json.loads(self.labctl("status", "--json").stdout)
+        return any(r["node"] == node and r["alive"] for r in status["hosts"])
+
+    def start_processes(self, node, tree="old"):
+        info = self.info
+        bin_dir = info["%s_dir" % tree] + "/posix/bin"
+        commands = ["%s/nodemanager -d" % bin_dir]
+        commands += ["%s/startinstance -g '%s' -n '%s' -d" % (bin_dir, i["group"], i["name"])
+                     for i in self.host(node)["instances"]]
+        return self.ssh(node, " && ".join(commands), timeout=120, check=True)
+
+    def restore(self):
+        """Best effort: every node booted, network up, no faults (for shared labs)."""
+        status = json.loads(self.labctl("status", "--json").stdout)
+        for r in status["hosts"]:
+            if r["network"] != "up":
+                self.heal(r["node"])
+            if not r["alive"]:
+                self.boot(r["node"])
+            self.clear_faults(r["node"])
+
+    def ansible_env(self):
+        env = dict(os.environ)
+        env["PATH"] = "%s:%s" % (VENV_BIN, env.get("PATH", ""))
+        env["ANSIBLE_INVENTORY"] = str(self.inventory_path)
+        env.setdefault("ANSIBLE_FORKS", "20")
+        return env
+
+
+class LabPool:
+    """Holds the one shared lab of a test session; swaps topology on demand."""
+
+    def __init__(self):
+        self.current = None
+
+    def get(self, topology, nodes=None, product=True):
+        key = (topology, nodes, product)
+        if self.current is not None and self.current[0] == key and self.current[1].owned:
+            return self.current[1]
+        self.release()
+        lab = Lab()
+        lab.up(topology, nodes=nodes, product=product)
+        self.current = (key, lab)
+        return lab
+
+    def release(self):
+        if self.current is not None:
+            lab, self.current = self.current[1], None
+            lab.down()
+
+
+try:
+    import pytest
+except ImportError:  # labctl itself never imports this module
+    pytest = None
+
+if pytest is not None:
+    @pytest.fixture(scope="session")
+    def lab_pool():
+        pool = LabPool()
+        try:
+            yield pool
+        finally:
+            pool.release()
+
+    @pytest.fixture
+    def lab_factory(lab_pool):
+        made = []
+
+        def make(topology="vendor-3-node", nodes=None, product=True):
+            lab_pool.release()
+            lab = Lab()
+            made.append(lab)
+            lab.up(topology, nodes=nodes, product=product)
+            return lab
+
+        try:
+            yield make
+        finally:
+            for lab in made:
+                lab.down()
+
+    @pytest.fixture(scope="module")
+    def vendor3(lab_pool):
+        return lab_pool.get("vendor-3-node")
+
+    @pytest.fixture(scope="module")
+    def single(lab_pool):
+        return lab_pool.get("single")

@@ -1,0 +1,172 @@
+"""labctl up: keys, certificates and files, the product trees, the network, the hosts, the OLD
+processes -- in that order; any failure (or Ctrl-C / SIGTERM) removes what was made.
+"""
+import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from . import certs, hosts, inventory, netns, product, sshd, topologies
+from . import state as st
+from .down import teardown
+from .util import LabError, Timer, log, write_file
+
+WORKERS = 16
+STATE_LOCK = threading.Lock()  # threads saving state.json one at a time
+
+
+def parallel(fn, items):
+    """fn over items in threads (ssh-keygen, openssl, ssh waits are process-bound); re-raise first error."""
+    with ThreadPoolExecutor(max_workers=min(WORKERS, max(1, len(items)))) as pool:
+        return list(pool.map(fn, items))
+
+
+def existing_lab(lab_dir):
+    """What shows that a lab exists already (any of: state, namespaces, bridge), or []."""
+    found = []
+    if (lab_dir / st.MARKER).exists() or st.state_path(lab_dir).exists():
+        found.append("lab folder %s" % lab_dir)
+    found += ["namespace %s" % n for n in netns.existing_namespaces()]
+    found += ["interface %s" % n for n in netns.lab_links()]
+    found += ["subnet %s.0/24 on %s" % (st.subnet(), n) for n in netns.subnet_in_use(st.subnet())
+              if n not in netns.lab_links()]
+    return found
+
+
+def up(topology, nodes, with_product=True):
+    timer, lab_dir, prefix = Timer(), st.lab_dir(), st.subnet()
+    lab = topologies.build(topology, nodes, prefix)
+    with st.LabLock():
+        found = existing_lab(lab_dir)
+        if found:
+            raise LabError("a lab already exists (%s); run 'labctl down' first" % ", ".join(found))
+        if lab_dir.exists() and any(lab_dir.iterdir()):
+            raise LabError("APIGW_LAB_DIR %s exists and is not empty; move it away or pick "
+                           "another folder" % lab_dir)
+        state = new_state(lab, lab_dir, prefix)
+        try:
+            build_lab(lab, state, lab_dir, prefix, with_product)
+        except BaseException:
+            log("up failed; removing what it made")
+            for item in teardown(lab_dir):
+                log("left behind: %s" % item)
+            raise
+    print_summary(lab, lab_dir)
+    log("up: %d host(s), topology %s, took %.2f s" % (len(lab["hosts"]), topology, timer.elapsed()))
+    return 0
+
+
+def new_state(lab, lab_dir, prefix):
+    """Write state.json first, so a half-made lab can always be taken down."""
+    lab_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(lab_dir, 0o700)
+    (lab_dir / st.MARKER).write_text("made by labctl\n")
+    state = {"lab_dir": str(lab_dir), "subnet": prefix, "bridge": st.BRIDGE,
+             "run_netns_was_mounted": netns.run_netns_mounted(), "hosts": {}}
+    for index, h in enumerate(lab["hosts"], start=1):
+        state["hosts"][h["inventory_name"]] = {
+            "index": index, "topology_name": h["topology_name"], "address": h["address"],
+            "namespace": st.ns_name(index), "veth": st.veth_name(index), "pid": None}
+    st.save_state(lab_dir, state)
+    return state
+
+
+def build_lab(lab, state, lab_dir, prefix, with_product):
+    t = Timer()
+    (lab_dir / "cm").mkdir(mode=0o700)
+    sshd.keygen(lab_dir / "id_ed25519", "apigw-lab-controller")
+    certs.make_ca(lab_dir)
+    host_keys = dict(parallel(lambda h: prepare_host(lab_dir, h), lab["hosts"]))
+    write_file(lab_dir / "hosts_file", inventory.hosts_file(lab, st.bridge_address(prefix)))
+    inventory.write_all(lab, lab_dir, host_keys)
+    st.save_lab(lab_dir, lab)
+    log("  files and keys: %.2f s" % t.elapsed())
+    installed = with_product and install_product(lab, lab_dir)
+    t = Timer()
+    netns.create_bridge(prefix)
+    for name, entry in state["hosts"].items():
+        netns.create_host_network(entry["index"], prefix, name)
+    log("  network: %.2f s" % t.elapsed())
+    t = Timer()
+    parallel(lambda n: start_and_wait(lab_dir, state, n), list(state["hosts"]))
+    log("  hosts started, ssh works: %.2f s" % t.elapsed())
+    if installed:
+        t = Timer()
+        parallel(lambda h: product.start_old_processes(lab, h, state["hosts"][h["inventory_name"]]["pid"]),
+                 lab["hosts"])
+        start_cassandra(lab, state)
+        log("  OLD processes started: %.2f s" % t.elapsed())
+
+
+def start_and_wait(lab_dir, state, node):
+    """Start one host, record its PID 1 at once (so a failed up can kill it), wait for ssh."""
+    entry = state["hosts"][node]
+    test_break(lab_dir, node)
+    entry["pid"] = hosts.start(node, entry["namespace"], st.host_dir(lab_dir, node),
+                               lab_dir / "hosts_file")
+    with STATE_LOCK:
+        st.save_state(lab_dir, state)
+    sshd.require_ssh(lab_dir, node, entry["address"], lambda: hosts.alive(entry["pid"]))
+
+
+def test_break(lab_dir, node):
+    """Test hook: APIGW_LAB_TEST_BREAK=node2:opt|sshd breaks that host's start-up for real
+    (its /opt folder vanishes, or its sshd_config is invalid), to test clean-up of a failed up."""
+    target, _sep, what = os.environ.get("APIGW_LAB_TEST_BREAK", "").partition(":")
+    if target != node:
+        return
+    hdir = st.host_dir(lab_dir, node)
+    if what == "opt":
+        shutil.rmtree(hdir / "opt")
+    elif what == "sshd":
+        with open(hdir / "sshd_config", "a") as handle:
+            handle.write("NoSuchSshdOption yes\n")
+
+
+def prepare_host(lab_dir, host):
+    """Folders, host key, sshd_config, root's authorized_keys, TLS cert of one host."""
+    node, hdir = host["inventory_name"], st.host_dir(lab_dir, host["inventory_name"])
+    hosts.prepare_dirs(hdir)
+    sshd.keygen(hdir / "ssh_host_ed25519_key", "apigw-lab-%s" % node)
+    sshd.write_config(hdir / "sshd_config", host["address"], hdir / "ssh_host_ed25519_key")
+    write_file(hdir / "root" / ".ssh" / "authorized_keys",
+               sshd.public_key(lab_dir / "id_ed25519") + "\n", 0o600)
+    certs.make_host_cert(lab_dir, hdir, inventory.names(host), host["address"])
+    return node, sshd.public_key(hdir / "ssh_host_ed25519_key")
+
+
+def tls_paths(lab_dir, node):
+    tls = st.host_dir(lab_dir, node) / "tls"
+    return {"ca": str(lab_dir / "ca.pem"), "cert": str(tls / "cert.pem"), "key": str(tls / "key.pem")}
+
+
+def install_product(lab, lab_dir):
+    """OLD and NEW trees into each host's /opt (from the controller side)."""
+    module = product.installer()
+    if module is None:
+        log("  product not found (%s): bare hosts, no installation, no processes"
+            % (product.PRODUCT_DIR / "apigw_lab" / "install.py"))
+        return False
+    t = Timer()
+    for h in lab["hosts"]:
+        node = h["inventory_name"]
+        product.install(module, st.host_dir(lab_dir, node) / "opt", lab, node, tls_paths(lab_dir, node))
+    log("  product installed: %.2f s" % t.elapsed())
+    return True
+
+
+def start_cassandra(lab, state):
+    node = lab["cassandra"]["inventory_host"]
+    opt = st.host_dir(state["lab_dir"], node) / "opt"
+    if not product.start_cassandra(lab, state["hosts"][node]["pid"], opt):
+        log("  Cassandra stand-in: not installed on %s (see lablib/product.py cassandra_argv)" % node)
+
+
+def print_summary(lab, lab_dir):
+    for h in lab["hosts"]:
+        roles = ("first ANM" if h["first_anm"] else "ANM") if h["anm"] else "NM"
+        gws = ", ".join("%s/%s" % (i["group"], i["name"]) for i in h["instances"])
+        print("%-7s %-10s %-13s %-9s %s" % (
+            h["inventory_name"], h["topology_name"], h["address"], roles, gws))
+    print("inventory: %s" % (lab_dir / "inventory.yml"))
+    print("ssh:       ssh -F %s node1" % (lab_dir / "ssh_config"))

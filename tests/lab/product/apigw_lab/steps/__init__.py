@@ -1,0 +1,1 @@
+"""The sysupgrade steps (upgrade_script.md): export, upgrade, apply, clean, status."""

@@ -1,0 +1,201 @@
+"""sysupgrade apply (upgrade_script.md "apply command"; contract §4 rules 4-7).
+
+On the first Admin Node Manager it creates the new domain (topology + domain CA) and starts the
+new processes. On later nodes it contacts the new first ANM named by --anm_host over HTTPS,
+checks it runs 7.7, removes its own old entries (apply Tip), registers (CSR signed with the
+domain key) and starts its processes. A later node whose --anm_host names itself becomes the
+first ANM of a second domain (upgrade_troubleshoot.md "API Gateways missing from topology").
+"""
+import glob
+import os
+import shutil
+
+from .. import instances, jsonfile, net, paths, process_cli, secrets_store, topology
+from . import upgrade_msgs as M
+from .common import StepFailed
+
+CSR = ("Node Manager error: Failed to sign CSR for service. None of the available Admin Node "
+       "Managers have the domain private key, or were able to unlock it with provided "
+       "passphrase.")  # upgrade_errors.md "Incorrect Admin Node Manager host"
+
+
+def target_anm(ctx, topo, me):
+    hosts, anms, given = [h["name"] for h in topo["hosts"]], topology.anm_hosts(topo), \
+        ctx.args.anm_host
+    if given is not None and given not in hosts:
+        ctx.fail("Topology", M.anm_invalid(given, anms))
+    if given is not None and given not in anms:
+        ctx.fail("Topology", M.anm_not_anm(given, anms))
+    if given is None and len(anms) > 1:
+        ctx.fail("Topology", M.anm_required(anms))
+    return given or anms[0]
+
+
+def old_processes(ctx, topo, old_version, old):
+    """Rule 4: every old process on every node must be down, probed over the network (node
+    managers on 8090, gateways on their management ports) plus the local pid files."""
+    found = ["%s on this node" % p for p in process_cli.any_running(old)]
+    for h in topo["hosts"]:
+        probes = [("Node Manager", topology.NM_PORT)] + [
+            ("API Gateway '%s'" % s["name"], s["managementPort"])
+            for _group, s in topology.services_of(topo, h["id"]) if s["type"] == "gateway"]
+        for label, port in probes:
+            info = net.lab_info(ctx.install, h["name"], port)
+            ctx.log.trace("DEBUG", "Probe %s:%d (%s): %s" % (h["name"], port, label, info))
+            if info and info.get("productVersion") == old_version:
+                found.append("%s on %s (%s:%d)" % (label, h["name"], h["name"], port))
+    if found:
+        # ASSUMED wording (upgrade_script.md: shut down the old installation on all nodes).
+        ctx.fail("Processes", "API Gateway processes of the old installation are still running: "
+                 "%s. Shut down the old installation on all nodes before running apply." %
+                 "; ".join(sorted(set(found))))
+    running = process_cli.any_running(ctx.install)
+    if running:
+        # upgrade_faq.md: "you are prompted to stop them before apply --force can succeed"
+        ctx.fail("Processes", "The following processes of the new installation are running on "
+                 "this node: %s. Stop them before running apply." % ", ".join(running))
+
+
+def databases(ctx, up):
+    dbs = up.get("external_databases") or []
+    if ctx.args.skip_db_upgrade or not dbs:
+        info = ["Skipping upgrade of KPS and OAuth tables in external databases."] \
+            if ctx.args.skip_db_upgrade else ["No external databases to upgrade."]
+        return ctx.log.check("Database Upgrade", info=info)
+    if not glob.glob(os.path.join(ctx.install.upgrade_lib, "*.jar")):
+        # ASSUMED wording: upgrade_errors.md "Third-party JDBC JARs" says apply needs them.
+        ctx.fail("Database Upgrade", "No JDBC driver found in '%s' to upgrade OAuth/KPS tables in "
+                 "%s. Copy the JDBC drivers there, or run 'sysupgrade apply' with argument "
+                 "--skip_db_upgrade." % (ctx.install.upgrade_lib, dbs))
+    ctx.log.check("Database Upgrade", info=["Upgraded OAuth/KPS tables in %s." % dbs])
+
+
+def cassandra(ctx, up):
+    """upgrade_steps_extcass.md: "ensure that Cassandra is already running" before apply.
+    ASSUMED: apply fails when the Cassandra host chosen at upgrade does not answer."""
+    c = up.get("cassandra")
+    if not c:
+        return ctx.log.check("Cassandra", info=["No Cassandra configured (--no_cassandra)."])
+    if not net.port_open(c["host"], int(c["port"]), timeout=3):
+        ctx.fail("Cassandra", "Unable to connect to Apache Cassandra at %s:%s. Cassandra must be "
+                 "running before apply." % (c["host"], c["port"]))
+    ctx.log.check("Cassandra", info=["Apache Cassandra at %s:%s is reachable." % (
+        c["host"], c["port"])])
+
+
+def first_anm(ctx, topo, me, export_info):
+    new = ctx.install
+    if not secrets_store.check_login(new.users_file, ctx.creds["username"],
+                                     ctx.creds["password"]):
+        ctx.fail("Admin Node Manager", "Failed to log in to the Admin Node Manager as user '%s': "
+                 "HTTP 401 Unauthorized. Check the user name and password." %
+                 ctx.creds["username"])
+    key = export_info.get("domain_key")
+    if key and not secrets_store.unlocks(key, ctx.creds["domain_passphrase"]):
+        ctx.fail("Domain CA", CSR)
+    if ctx.faults.on("csr_sign_failure"):
+        ctx.fail("Domain CA", CSR)
+    if os.path.isdir(new.groups):
+        shutil.rmtree(new.groups)  # rule 7: a first-ANM apply starts a fresh domain
+    secrets_store.write_domain_key(new.domain_p12, key or secrets_store.domain_key_record(
+        ctx.creds["domain_passphrase"]))
+    domain = topology.empty(new.version())
+    topology.add_host(domain, {"id": me["host_id"], "name": me["name"]},
+                      topology.entries_for(topo, me["name"]))
+    topology.save(new.topology_file, domain)
+    ctx.log.check("Topology", info=["Created new domain with first Admin Node Manager on %s." %
+                                    me["name"]])
+
+
+def later_node(ctx, topo, me, target):
+    new, url = ctx.install, "https://%s:%d" % (target, topology.NM_PORT)
+    info = net.lab_info(new, target, topology.NM_PORT, timeout=5)
+    if not info or info.get("productVersion") != new.version():
+        # upgrade_script.md: apply "checks that the Admin Node Manager is running and is
+        # version 7.7". ASSUMED wording.
+        ctx.fail("Admin Node Manager", "The version %s Admin Node Manager on host '%s' (%s) is "
+                 "not running%s. Run apply on the first Admin Node Manager first and keep it "
+                 "running." % (new.version(), target, url, "" if not info else
+                               " (found version %s)" % info.get("productVersion")))
+    auth = (ctx.creds["username"], ctx.creds["password"])
+
+    def call(path, body):
+        return net.request(new, target, topology.NM_PORT, path, "POST", auth, body, timeout=30)
+
+    try:
+        status, body = call("/api/lab/unregister", {"host": me["name"]})
+        if status == 200:
+            status, body = call("/api/lab/register", {
+                "host": {"id": me["host_id"], "name": me["name"]},
+                "entries": topology.entries_for(topo, me["name"]),
+                "domain_passphrase": ctx.creds["domain_passphrase"]})
+    except net.NetError as e:
+        ctx.fail("Admin Node Manager", "Failed to connect to the Admin Node Manager at %s: %s" %
+                 (url, e))
+    if status == 401:
+        ctx.fail("Admin Node Manager", "Failed to log in to the Admin Node Manager at %s as user "
+                 "'%s': HTTP 401 Unauthorized. Check the user name and password." % (
+                     url, ctx.creds["username"]))
+    if status == 409 or ctx.faults.on("csr_sign_failure"):
+        ctx.fail("Topology", CSR)
+    if status != 200:
+        ctx.fail("Admin Node Manager", "Unexpected answer from %s: HTTP %d (%s)"
+                 % (url, status, body))
+    if os.path.isdir(new.groups):
+        shutil.rmtree(new.groups)
+    topology.save(new.topology_file, body["result"])
+    ctx.log.check("Topology", info=["Registered host %s with the Admin Node Manager at %s." % (
+        me["name"], url)])
+
+
+def local_files(ctx, topo, me):
+    new = ctx.install
+    host = topology.host_by_name(topo, me["name"])
+    for g, s in topology.services_of(topo, host["id"]):
+        if s["type"] == "gateway":
+            old_inst = instances.find(paths.Install(ctx.old_dir), g["name"], s["name"]) or {}
+            instances.write(new, {"name": s["name"], "id": s["id"], "group": g["name"],
+                                  "group_id": g["id"], "management_port": s["managementPort"],
+                                  "healthcheck_port": old_inst.get("healthcheck_port", 8080)})
+    for jar in glob.glob(ctx.export_dir("extlib", "*.jar")):
+        shutil.copyfile(jar, os.path.join(new.ext_lib, os.path.basename(jar)))
+    jsonfile.save(new.p("conf", "lab-upgraded.json"), {"from": ctx.old_dir})
+
+
+def start_processes(ctx):
+    new, failed = ctx.install, []
+    if process_cli.nodemanager(new, "-d") != 0:
+        failed.append("Node Manager")
+    for inst in instances.all_of(new):
+        if process_cli.instance(new, inst, "-d") != 0:
+            failed.append(inst["name"])
+    if failed:
+        ctx.fail("Start", "Failed to start: %s" % ", ".join(failed))
+    ctx.log.check("Start", info=["Started Node Manager and %d API Gateway instance(s)." %
+                                 len(instances.all_of(new))])
+
+
+def run(ctx):
+    new = ctx.install
+    export_info = jsonfile.load(ctx.export_dir("export-info.json"))
+    up = jsonfile.load(os.path.join(new.out, "upgrade", "upgrade-info.json"))
+    topo = jsonfile.load(ctx.export_dir("topology.json"))
+    ctx.old_dir = export_info["old_install_dir"]
+    me = new.host_info()
+    os.makedirs(ctx.out) if not os.path.isdir(ctx.out) else None
+    target = target_anm(ctx, topo, me["name"])
+    old_processes(ctx, topo, export_info["old_version"], paths.Install(ctx.old_dir))
+    databases(ctx, up)
+    cassandra(ctx, up)
+    ctx.checkpoint()
+    if target == me["name"]:
+        first_anm(ctx, topo, me, export_info)
+    else:
+        later_node(ctx, topo, me, target)
+    local_files(ctx, topo, me)
+    start_processes(ctx)
+    ctx.save("apply-info.json", {"anm_host": ctx.args.anm_host, "first_anm": target == me["name"],
+                                 "sign_alg": ctx.args.sign_alg or "sha256",
+                                 "subj_alt_name": ctx.args.subj_alt_name or []})
+    if ctx.log.errors:
+        raise StepFailed()

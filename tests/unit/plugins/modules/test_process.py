@@ -1,0 +1,211 @@
+"""process: exact command lines per component and state, order, idempotence, check mode, failures."""
+import json
+
+import pytest
+
+from ansible.module_utils import basic
+from ansible.module_utils.common.text.converters import to_bytes
+
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import processes
+from ansible_collections.apigw.sysupgrade.plugins.modules import process
+
+
+class Done(Exception):
+    """exit_json or fail_json was called; args[0] is the result."""
+
+
+class FakeGateway(object):
+    """Stands in for posix/bin/nodemanager and startinstance behind run_command.
+
+    ``running`` holds labels (``nodemanager`` or ``GROUP/NAME``); ``broken`` labels ignore -d/-k.
+    """
+
+    def __init__(self, bin_dir, running=(), listing="", broken=()):
+        self.bin_dir = bin_dir
+        self.running = set(running)
+        self.listing = listing
+        self.broken = set(broken)
+        self.calls = []
+
+    def handle(self, argv, **kwargs):
+        assert kwargs["cwd"] == self.bin_dir and kwargs["environ_update"]["LANG"] == "C"
+        self.calls.append(argv)
+        tool, args = argv[0].rsplit("/", 1)[1], argv[1:]
+        if tool == "startinstance" and not args:
+            return 0, self.listing, ""
+        who = "nodemanager" if tool == "nodemanager" else "%s/%s" % (args[1], args[3])
+        flag = args[-1]
+        if flag == "-s":
+            return (0 if who in self.running else 1), "", ""
+        if who in self.broken:
+            return 1, "", "ERROR: %s refused" % who
+        (self.running.add if flag == "-d" else self.running.discard)(who)
+        return 0, "", ""
+
+
+@pytest.fixture
+def install(tmp_path):
+    bin_dir = tmp_path / "posix" / "bin"
+    bin_dir.mkdir(parents=True)
+    for tool in ("nodemanager", "startinstance"):
+        (bin_dir / tool).write_text("#!/bin/sh\n")
+    return str(tmp_path)
+
+
+@pytest.fixture
+def gateway(monkeypatch, install):
+    fake = FakeGateway(install + "/posix/bin")
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda module, argv, **kw: fake.handle(argv, **kw))
+    monkeypatch.setattr(process, "detach_stdin", lambda: None)  # never touch pytest's own stdin
+    monkeypatch.setattr(processes, "SETTLE_DELAY", 0)
+    return fake
+
+
+def run(monkeypatch, args):
+    def exit_json(self, **result):
+        raise Done(result)
+
+    def fail_json(self, msg, **result):
+        result.update(msg=msg, failed=True)
+        raise Done(result)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
+    if hasattr(basic, "_ANSIBLE_PROFILE"):  # ansible-core 2.19 also wants a serialization profile
+        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
+    with pytest.raises(Done) as done:
+        process.main()
+    return done.value.args[0]
+
+
+def nm(install, flag):
+    return [install + "/posix/bin/nodemanager", flag]
+
+
+def gw(install, group, name, flag):
+    return [install + "/posix/bin/startinstance", "-g", group, "-n", name, flag]
+
+
+TWO = [{"group": "G", "name": "I1"}, {"group": "G", "name": "I2"}]
+
+
+def test_start_nodemanager(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "started"})
+    assert gateway.calls == [nm(install, "-s"), nm(install, "-d"), nm(install, "-s")]
+    assert result["changed"] is True and result["started"] == ["nodemanager"]
+    assert result["commands"] == gateway.calls and result["discovery"] is None
+
+
+def test_stop_nodemanager_already_stopped(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "stopped"})
+    assert gateway.calls == [nm(install, "-s")]
+    assert result["changed"] is False and result["already"] == ["nodemanager"]
+
+
+@pytest.mark.parametrize("state, flag, running", [("started", "-d", set()), ("stopped", "-k", {"My G/My I"})])
+def test_one_instance(monkeypatch, install, gateway, state, flag, running):
+    gateway.running = set(running)
+    result = run(monkeypatch, {"install_dir": install, "component": "instance", "group": "My G",
+                               "name": "My I", "state": state})
+    assert gateway.calls == [gw(install, "My G", "My I", "-s"), gw(install, "My G", "My I", flag),
+                             gw(install, "My G", "My I", "-s")]
+    assert result["changed"] is True and result[state] == ["My G/My I"]
+
+
+def test_instance_needs_group_and_name(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "instance", "group": "G", "state": "started"})
+    assert result["failed"] and "name" in result["msg"]
+    assert gateway.calls == []
+
+
+def test_stop_all_instances_first_then_nodemanager(monkeypatch, install, gateway):
+    gateway.running = {"nodemanager", "G/I1", "G/I2"}
+    result = run(monkeypatch, {"install_dir": install, "component": "all", "state": "stopped", "instances": TWO})
+    assert gateway.calls == [
+        gw(install, "G", "I1", "-s"), gw(install, "G", "I1", "-k"), gw(install, "G", "I1", "-s"),
+        gw(install, "G", "I2", "-s"), gw(install, "G", "I2", "-k"), gw(install, "G", "I2", "-s"),
+        nm(install, "-s"), nm(install, "-k"), nm(install, "-s")]
+    assert result["stopped"] == ["G/I1", "G/I2", "nodemanager"] and result["discovery"] == "option"
+    assert gateway.running == set()
+
+
+def test_start_all_nodemanager_first(monkeypatch, install, gateway):
+    gateway.running = {"G/I2"}
+    result = run(monkeypatch, {"install_dir": install, "component": "all", "state": "started", "instances": TWO})
+    assert gateway.calls == [
+        nm(install, "-s"), nm(install, "-d"), nm(install, "-s"),
+        gw(install, "G", "I1", "-s"), gw(install, "G", "I1", "-d"), gw(install, "G", "I1", "-s"),
+        gw(install, "G", "I2", "-s")]
+    assert result["started"] == ["nodemanager", "G/I1"] and result["already"] == ["G/I2"]
+
+
+def test_all_is_idempotent(monkeypatch, install, gateway):
+    args = {"install_dir": install, "component": "all", "state": "stopped", "instances": TWO}
+    gateway.running = {"nodemanager", "G/I1"}
+    assert run(monkeypatch, args)["changed"] is True
+    del gateway.calls[:]
+    again = run(monkeypatch, args)
+    assert again["changed"] is False and again["already"] == ["G/I1", "G/I2", "nodemanager"]
+    assert all(argv[-1] == "-s" for argv in gateway.calls)
+
+
+def test_instances_discovered_from_listing(monkeypatch, install, gateway):
+    gateway.listing = ('usage:"startinstance [[-n instance-name -g group-name]]"\n\n'
+                       'startinstance -n "I1" -g "G"\nstartinstance  -n "I2"  -g "G"\n')
+    gateway.running = {"G/I1", "G/I2"}
+    result = run(monkeypatch, {"install_dir": install, "component": "instances", "state": "stopped"})
+    assert gateway.calls[0] == [install + "/posix/bin/startinstance"]
+    assert result["discovery"] == "listing" and result["stopped"] == ["G/I1", "G/I2"]
+    assert nm(install, "-s") not in gateway.calls  # "instances" leaves the node manager alone
+
+
+def test_no_instances_at_all(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "instances", "state": "started"})
+    assert result["changed"] is False and result["components"] == []
+
+
+def test_check_mode_only_asks(monkeypatch, install, gateway):
+    gateway.running = {"nodemanager", "G/I1"}
+    result = run(monkeypatch, {"install_dir": install, "component": "all", "state": "stopped",
+                               "instances": TWO, "_ansible_check_mode": True})
+    assert gateway.calls == [gw(install, "G", "I1", "-s"), gw(install, "G", "I2", "-s"), nm(install, "-s")]
+    assert result["changed"] is True
+    assert result["stopped"] == ["G/I1", "nodemanager"] and result["already"] == ["G/I2"]
+    assert gateway.running == {"nodemanager", "G/I1"}
+
+
+def test_failed_start_names_command_and_component(monkeypatch, install, gateway):
+    gateway.broken = {"G/I2"}
+    result = run(monkeypatch, {"install_dir": install, "component": "all", "state": "started", "instances": TWO})
+    assert result["failed"]
+    assert result["msg"] == ("%s/posix/bin/startinstance -g G -n I2 -d did not start G/I2: it exited 1 and -s "
+                             "still reports it stopped" % install)
+    assert result["stderr"] == "ERROR: G/I2 refused" and result["rc"] == 1
+    assert result["cmd"] == gw(install, "G", "I2", "-d")
+    assert result["started"] == ["nodemanager", "G/I1"] and result["changed"] is True
+    assert gateway.calls.count(gw(install, "G", "I2", "-s")) == 1 + processes.SETTLE_TRIES
+
+
+def test_missing_install_dir(monkeypatch, tmp_path, gateway):
+    result = run(monkeypatch, {"install_dir": str(tmp_path / "nope"), "component": "all", "state": "stopped"})
+    assert result["failed"] and "is not a folder" in result["msg"]
+
+
+def test_not_an_installation(monkeypatch, tmp_path, gateway):
+    other = tmp_path / "empty"
+    other.mkdir()
+    result = run(monkeypatch, {"install_dir": str(other), "component": "nodemanager", "state": "stopped"})
+    assert result["failed"]
+    assert result["msg"] == "%s/posix/bin/nodemanager not found: is %s an API Gateway installation?" % (
+        other, other)
+    assert gateway.calls == []
+
+
+def test_stdin_is_detached_before_any_command(monkeypatch, install, gateway):
+    order = []
+    monkeypatch.setattr(process, "detach_stdin", lambda: order.append("detach"))
+    original = gateway.handle
+    monkeypatch.setattr(gateway, "handle", lambda argv, **kw: order.append("run") or original(argv, **kw))
+    run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "started"})
+    assert order[0] == "detach" and "run" in order
