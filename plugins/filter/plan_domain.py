@@ -80,13 +80,18 @@ def _anm_host_setting(records, anm_hosts, errors):
     return value
 
 
-def plan_domain(read_results, hostvars):
+def plan_domain(read_results, hostvars, unreachable=None):
     """Return the domain plan for the hosts of group apigw; see plan_domain.yml."""
     if not isinstance(read_results, (list, tuple)) or not all(
             isinstance(r, dict) and r.get("item") for r in read_results):
         raise AnsibleFilterError(
             "plan_domain expects the results of topology_info looped over groups['apigw'] "
             "(register: x, then x.results)")
+    # Nodes the controller could not reach were not asked (a delegated task to an unreachable
+    # host ends the play, ansible/ansible#35030); they count as unread.
+    read_results = list(read_results) + [
+        {"item": name, "unreachable": True} for name in (unreachable or [])
+        if name not in [r["item"] for r in read_results]]
     records = [_host_record(result, hostvars) for result in read_results]
     errors = []
     topology = _first_good_read(records)

@@ -3,15 +3,9 @@
 Later nodes' apply registers with the first ANM and checks it runs 7.7 (upgrade_script.md, apply
 rules); the playbook checks first and stops at the first node, with max_fail_percentage 0.
 """
-import pytest
 import verify_helpers as vh
 
-NEW = "/opt/Axway-7.7/apigateway"
-
-
-@pytest.fixture(scope="module")
-def steps():
-    return vh.steps()
+from scenario_fixtures import NEW
 
 
 def test_next_node_fails_with_a_clear_message(steps):

@@ -3,17 +3,10 @@
 The vendor's rule (upgrade_script.md, apply rules): apply must complete on the first Admin Node
 Manager before any other node. The refusal gives the exact command to run instead.
 """
-import pytest
 import verify_helpers as vh
+from scenario_fixtures import NEW, OLD
 
-NEW = "/opt/Axway-7.7/apigateway"
-OLD = "/opt/Axway-7.5.3/apigateway"
 testinfra_hosts = ["node1", "node2", "node3"]
-
-
-@pytest.fixture(scope="module")
-def steps():
-    return vh.steps()
 
 
 def test_refusal_gives_the_command_to_run_instead(steps):

@@ -1,15 +1,8 @@
 """(f) node3 unreachable during test_upgrade: node1 and node2 complete; apply refuses; nothing applied."""
-import pytest
 import verify_helpers as vh
+from scenario_fixtures import NEW, OLD
 
-NEW = "/opt/Axway-7.7/apigateway"
-OLD = "/opt/Axway-7.5.3/apigateway"
 testinfra_hosts = ["node1", "node2", "node3"]
-
-
-@pytest.fixture(scope="module")
-def steps():
-    return vh.steps()
 
 
 def test_node3_unreachable_others_complete(steps):

@@ -1,8 +1,7 @@
 """(b) Single node: export, upgrade, apply; no --anm_host (one Admin Node Manager)."""
 import verify_helpers as vh
+from scenario_fixtures import NEW, OLD
 
-NEW = "/opt/Axway-7.7/apigateway"
-OLD = "/opt/Axway-7.5.3/apigateway"
 testinfra_hosts = ["node1"]
 
 

@@ -1,15 +1,8 @@
 """(c) A catalogue upgrade error on node2: reported with host and message; others complete; apply refuses."""
-import pytest
 import verify_helpers as vh
+from scenario_fixtures import NEW, OLD
 
-NEW = "/opt/Axway-7.7/apigateway"
-OLD = "/opt/Axway-7.5.3/apigateway"
 testinfra_hosts = ["node1", "node2", "node3"]
-
-
-@pytest.fixture(scope="module")
-def steps():
-    return vh.steps()
 
 
 def test_test_upgrade_names_the_host_and_the_message(steps):
@@ -18,7 +11,6 @@ def test_test_upgrade_names_the_host_and_the_message(steps):
     recap = vh.recap(out)
     assert recap["node2"]["failed"] == 1
     assert recap["node1"]["failed"] == 0 and recap["node3"]["failed"] == 0
-    # The summary table row for node2 shows the failed upgrade.
     # The summary table: node2 failed its upgrade with one error, the others passed it.
     assert vh.table_rows(out, "node2")[-1][:3] == ["PASSED W0 E0", "PASSED W0 E0", "FAILED W0 E1"]
     for node in ("node1", "node3"):

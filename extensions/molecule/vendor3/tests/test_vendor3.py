@@ -4,22 +4,10 @@ upgrade_steps_extcass.md, "Upgrade steps - Multi-node upgrade example": one 7.7 
 Admin Node Manager (NodeA) lists every host; old processes down, new ones up; the same
 --anm_host NodeA on every export and apply (upgrade_script.md, upgrade_troubleshoot.md).
 """
-import pytest
 import verify_helpers as vh
+from scenario_fixtures import NEW, OLD
 
-NEW = "/opt/Axway-7.7/apigateway"
-OLD = "/opt/Axway-7.5.3/apigateway"
 testinfra_hosts = ["node1", "node2", "node3"]
-
-
-@pytest.fixture(scope="module")
-def lab():
-    return vh.lab()
-
-
-@pytest.fixture(scope="module")
-def steps():
-    return vh.steps()
 
 
 def test_every_step_succeeded(steps):

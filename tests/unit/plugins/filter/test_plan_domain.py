@@ -126,3 +126,11 @@ def test_no_topology_at_all():
 def test_wrong_input_is_a_clear_error(bad):
     with pytest.raises(AnsibleFilterError, match="topology_info looped over"):
         plan_domain(bad, {})
+
+
+def test_hosts_not_asked_count_as_unread():
+    results, hostvars = vendor_3_node()
+    plan = plan_domain(results[:2], hostvars, unreachable=["node3"])
+    assert plan["errors"] == []
+    assert plan["unread_hosts"] == ["node3"]
+    assert plan["inventory_by_topology_host"]["NodeC"] == "node3"
