@@ -1,6 +1,6 @@
 """labctl against real lab hosts (namespaces + sshd on this machine). Needs root.
 
-Run: /work/main/.venv/bin/python -m pytest tests/lab/tests/test_labctl.py
+Run: .venv/bin/python -m pytest tests/lab/tests/test_labctl.py (as root, from the repository root)
 Most tests share one bare vendor-3-node lab (``bare3``) and put it back as they found it.
 """
 import json
