@@ -8,15 +8,11 @@ import pytest
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import issue_catalogue as cat
 
 LOGS = os.path.join(os.path.dirname(__file__), "..", "module_utils", "documented_logs")
-# Documented logs whose messages are informational only (no catalogue entry expected).
-INFORMATIONAL = {"export_system_config"}
 
 
 @pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(LOGS, "*.log"))))
 def test_documented_log_has_remediation(path):
     name = os.path.basename(path)[:-4]
-    if name in INFORMATIONAL:
-        pytest.skip("informational only")
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     assert any(cat.remediation_for(line) for line in text.splitlines()), name
