@@ -4,7 +4,8 @@
 """Write the upgrade report's four files into a run folder on the controller.
 
 An action plugin because the report belongs on the controller, not on a gateway node.
-Files are 0600 and the folder 0700: the report names hosts and paths of a production domain.
+Files are 0600 and folders 0700: the report names hosts and paths of a production domain. Files
+already in the run folder (the nodes' logs, fetched there before) get the same modes and masking.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -18,6 +19,8 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import report_render
 
+# The inventory interface's secrets (README): masked in every file of the report folder.
+DEFAULT_SECRET_VARS = ("apigw_admin_password", "apigw_domain_passphrase", "apigw_cassandra_password")
 RENDERERS = (("report.html", report_render.render_html), ("report.md", report_render.render_markdown),
              ("report.json", report_render.render_json), ("junit.xml", report_render.render_junit))
 
@@ -25,6 +28,53 @@ RENDERERS = (("report.html", report_render.render_html), ("report.md", report_re
 def default_dest(now=None):
     now = now or datetime.datetime.now(datetime.timezone.utc)
     return os.path.join("apigw-reports", now.strftime("%Y%m%dT%H%M%SZ"))
+
+
+def log_links(logs):
+    """The report's logs as {host: {step: path}}; a list of {host, step, link} is converted."""
+    if not isinstance(logs, (list, tuple)):
+        return logs or {}
+    links = {}
+    for entry in logs:
+        links.setdefault(entry["host"], {})[entry["step"]] = entry["link"]
+    return links
+
+
+def mask_file(path, secrets):
+    """Mask secrets in a fetched log line by line (logs can be hundreds of MB), in place.
+
+    Rewritten through a 0600 temporary file beside it, only when a secret was found."""
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        return False
+    with open(path, "rb") as handle:
+        if not any(s.encode("utf-8") in line for line in handle for s in secrets):
+            return False
+    tmp = path + ".masking"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(path, "r", encoding="utf-8", errors="surrogateescape") as src, \
+            os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as out:
+        for line in src:
+            out.write(report_render.mask(line, secrets))
+    os.replace(tmp, path)
+    return True
+
+
+def secure_tree(dest, secrets):
+    """Folders 0700 and files 0600 under DEST, every file masked: what was fetched beside the
+    report (the nodes' logs) gets the same protection as the report itself. Returns the files
+    in which a secret was masked."""
+    masked = []
+    for root, dirs, files in os.walk(dest):
+        os.chmod(root, 0o700)
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o700)
+        for name in files:
+            path = os.path.join(root, name)
+            os.chmod(path, 0o600)
+            if mask_file(path, secrets):
+                masked.append(os.path.abspath(path))
+    return masked
 
 
 def write_report(report, dest, secrets):
@@ -47,7 +97,7 @@ def write_report(report, dest, secrets):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("report", "dest", "secrets"))
+    _VALID_ARGS = frozenset(("report", "dest", "secrets", "secret_vars"))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -57,10 +107,23 @@ class ActionModule(ActionBase):
         report = args.get("report")
         if not isinstance(report, dict):
             raise AnsibleActionFail("report must be a dict")
+        report = dict(report, logs=log_links(report.get("logs")))
         dest = args.get("dest") or default_dest()
         secrets = args.get("secrets") or []
         if not isinstance(secrets, (list, tuple)):
             raise AnsibleActionFail("secrets must be a list of strings")
-        paths = write_report(report, dest, [str(s) for s in secrets])
-        result.update(changed=True, dest=os.path.abspath(dest), files=paths)
+        secret_vars = args.get("secret_vars", DEFAULT_SECRET_VARS)
+        if not isinstance(secret_vars, (list, tuple)):
+            raise AnsibleActionFail("secret_vars must be a list of variable names")
+        # Read here rather than passed as arguments, so the secrets never appear among the
+        # task's arguments (callbacks, -vvv) at all.
+        for name in secret_vars:
+            if name in (task_vars or {}):
+                value = self._templar.template(task_vars[name])
+                if value not in (None, ""):
+                    secrets.append(value)
+        secrets = [str(s) for s in secrets]
+        masked = secure_tree(dest, secrets) if os.path.isdir(dest) else []
+        paths = write_report(report, dest, secrets)
+        result.update(changed=True, dest=os.path.abspath(dest), files=paths, masked=masked)
         return result

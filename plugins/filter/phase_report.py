@@ -60,11 +60,30 @@ def _cell(result):
             "message": str(result.get("msg", "")) if state in ("FAILED", "UNREACHABLE") else ""}
 
 
-def _row(host, hv, gone):
+# The sysupgrade step whose success, in a node's status, means the phase needs nothing more.
+DONE_WITH_STEP = {"PREFLIGHT": "export", "EXPORT": "export", "UPGRADE": "upgrade",
+                  "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply"}
+TEST_UPGRADE_PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE")
+UNFINISHED = ("FAILED", "UNREACHABLE", "NOT RUN")
+
+
+def _row(host, hv, gone, completed):
     cells = {}
     for phase in PHASES:
         cells[phase] = _cell(hv.get(PHASE_VARS[phase]))
-    if gone and not hv.get("apigw_node_failed"):
+        if cells[phase]["result"] == "NOT RUN" and DONE_WITH_STEP[phase] in completed:
+            # Not run now because an earlier run did it: the node's status says so.
+            cells[phase] = {"result": "SKIPPED", "warnings": 0, "errors": 0,
+                            "message": "done in an earlier run (%s complete)" % DONE_WITH_STEP[phase]}
+    if hv.get("apigw_node_failed") and not any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values()):
+        # The node's failure was recorded (a rescue) by a task that is not a phase's own result,
+        # such as a check before apply: it failed the first phase it had not finished.
+        for phase in PHASES:
+            if cells[phase]["result"] == "NOT RUN":
+                cells[phase] = {"result": "FAILED", "warnings": 0, "errors": 1,
+                                "message": str(hv.get("apigw_node_failure", "failed"))}
+                break
+    elif gone and not hv.get("apigw_node_failed"):
         # The host left the play without a recorded failure: it became unreachable during the first
         # phase that has no result.
         for phase in PHASES:
@@ -75,18 +94,68 @@ def _row(host, hv, gone):
     return {"host": host, "topology_host": hv.get("apigw_topology_host", ""), "phases": cells}
 
 
-def _resume(rows, phases, command_prefix):
-    commands = []
+# The phases whose registered result is a step module's (with its structured issues list).
+STEP_PHASES = ("EXPORT", "UPGRADE", "APPLY")
+# Role summaries (pre-flight, verify): problems are errors, notes are warnings.
+SUMMARY_PHASES = ("PREFLIGHT", "VERIFY")
+
+
+def _issues(row, hv):
+    """Every warning and error recorded on the row's host, as {host, phase, severity, check, message}.
+
+    A failed or unreachable phase without any error finding of its own (a timeout, a refused
+    precondition, a lost node) still gets one error with the task's message, so that no failure
+    goes unlisted.
+    """
+    host = row["host"]
+    found = []
+
+    def add(phase, severity, check, message):
+        found.append({"host": host, "phase": phase, "severity": severity,
+                      "check": check or "", "message": str(message)})
+
+    for phase in SUMMARY_PHASES:
+        result = hv.get(PHASE_VARS[phase]) or {}
+        for problem in result.get("problems", []) or []:
+            add(phase, "error", phase.lower(), problem)
+        for note in result.get("notes", []) or []:
+            add(phase, "warning", phase.lower(), note)
+    for phase in ("STOP-OLD",) + STEP_PHASES:
+        result = hv.get(PHASE_VARS[phase]) or {}
+        for issue in result.get("issues", []) or []:
+            if issue.get("severity") in ("error", "warning"):
+                add(phase, issue["severity"], issue.get("check"), issue.get("message", ""))
+    for phase in PHASES:
+        cell = row["phases"][phase]
+        if cell["result"] in ("FAILED", "UNREACHABLE") and not any(
+                i["phase"] == phase and i["severity"] == "error" for i in found):
+            add(phase, "error", cell["result"].lower() if cell["result"] == "UNREACHABLE" else "task",
+                cell["message"] or cell["result"].lower())
+    return found
+
+
+def _all_passed(rows, phases):
+    """True when no node has a phase FAILED, UNREACHABLE or NOT RUN among PHASES."""
+    return all(row["phases"][p]["result"] in ("PASSED", "SKIPPED") for row in rows for p in phases)
+
+
+def _resume(rows, command_prefix, first_anm):
+    """Per node, its first unfinished phase and the command that resumes it.
+
+    While any node's test upgrade is unfinished, only test_upgrade commands are given: apply.yml
+    refuses to start until every node passed. Then the apply commands, the first Admin Node
+    Manager's first (vendor rule: it applies before any other node).
+    """
+    first = {}
     for row in rows:
-        for phase in phases:
-            state = row["phases"][phase]["result"]
-            if state in ("FAILED", "UNREACHABLE"):
-                commands.append({
-                    "host": row["host"], "phase": phase,
-                    "command": "%s apigw.sysupgrade.%s --limit %s" % (command_prefix, RESUME_PLAYBOOK[phase], row["host"]),
-                })
-                break
-    return commands
+        unfinished = [p for p in PHASES if row["phases"][p]["result"] in UNFINISHED]
+        if unfinished:
+            first[row["host"]] = unfinished[0]
+    testing = [h for h, p in first.items() if p in TEST_UPGRADE_PHASES]
+    hosts = testing or sorted(first, key=lambda h: h != first_anm)  # sorted() is stable
+    return [{"host": h, "phase": first[h],
+             "command": "%s apigw.sysupgrade.%s --limit %s" % (command_prefix, RESUME_PLAYBOOK[first[h]], h)}
+            for h in hosts]
 
 
 def _table(rows, phases):
@@ -107,12 +176,18 @@ def _table(rows, phases):
 
 
 def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
-                 command_prefix="ansible-playbook"):
+                 command_prefix="ansible-playbook", completed=None, first_anm=None):
     """Rows, an ASCII table and resume commands for the hosts; see phase_report.yml."""
     phases = list(phases or PHASES)
     gone = set(gone_hosts or [])
-    rows = [_row(h, hostvars[h], h in gone) for h in inventory_hosts]
-    return {"rows": rows, "table": _table(rows, phases), "resume": _resume(rows, phases, command_prefix)}
+    completed = completed or {}
+    rows = [_row(h, hostvars[h], h in gone, completed.get(h) or []) for h in inventory_hosts]
+    issues = [issue for row in rows for issue in _issues(row, hostvars[row["host"]])]
+    lines = ["%s %s %s [%s]: %s" % (i["host"], i["phase"] or "-", i["severity"], i["check"], i["message"])
+             for i in issues]
+    return {"rows": rows, "table": _table(rows, phases), "resume": _resume(rows, command_prefix, first_anm),
+            "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, phases),
+            "results": dict((r["host"], dict((p, c["result"]) for p, c in r["phases"].items())) for r in rows)}
 
 
 class FilterModule(object):

@@ -12,7 +12,10 @@ short_description: Write the upgrade report (HTML, Markdown, JSON, JUnit) on the
 description:
   - Renders the report of a playbook run into a run folder on the controller.
   - The folder is created with mode 0700 and every file with mode 0600.
-  - Every value in O(secrets) is replaced by C(********) in every file.
+  - Files already in the folder (the nodes' logs, fetched there first) get the same modes, and
+    every secret in them is masked too.
+  - Every value in O(secrets) and in the variables named by O(secret_vars) is replaced by
+    C(********) in every file.
   - Known sysupgrade messages get the remediation of the collection's issue catalogue.
 version_added: "1.0.0"
 author:
@@ -22,8 +25,8 @@ options:
     description:
       - The report, with keys C(generated), C(playbook), C(rows) and C(resume) (from the
         P(apigw.sysupgrade.phase_report#filter) filter), C(issues) (a list of dicts with
-        C(host), C(phase), C(severity), C(check), C(message)) and C(logs) (C(host) to a dict of
-        step to log path relative to O(dest)).
+        C(host), C(phase), C(severity), C(check), C(message)) and C(logs), which maps C(host) to a
+        dict of step to log path relative to O(dest), or is a list of dicts with C(host), C(step) and C(link).
     type: dict
     required: true
   dest:
@@ -36,6 +39,13 @@ options:
     type: list
     elements: str
     default: []
+  secret_vars:
+    description:
+      - Names of variables whose values are secrets to mask. They are read from the task's
+        variables on the controller, so the secrets never appear among the task's arguments.
+    type: list
+    elements: str
+    default: [apigw_admin_password, apigw_domain_passphrase, apigw_cassandra_password]
 attributes:
   action:
     support: full
@@ -58,11 +68,12 @@ EXAMPLES = r"""
 - name: Write the report
   apigw.sysupgrade.write_report:
     report: "{{ apigw_report }}"
-    secrets:
-      - "{{ apigw_admin_password }}"
+    dest: "apigw-reports/{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}"
+    # apigw_admin_password, apigw_domain_passphrase and apigw_cassandra_password are masked by
+    # default (secret_vars); name any other secret variable here.
+    secret_vars: [apigw_admin_password, apigw_domain_passphrase, apigw_cassandra_password, my_ldap_password]
   delegate_to: localhost
   run_once: true
-  no_log: false
 """
 
 RETURN = r"""
@@ -70,6 +81,11 @@ dest:
   description: Absolute path of the run folder.
   returned: success
   type: str
+masked:
+  description: Files already in the folder in which a secret was found and masked.
+  returned: success
+  type: list
+  elements: str
 files:
   description: Absolute path of each file written, by file name.
   returned: success
@@ -84,7 +100,11 @@ def main():
     # Only reached when the action plugin is bypassed: the report must be written on the controller.
     module = AnsibleModule(argument_spec=dict(report=dict(type="dict", required=True),
                                               dest=dict(type="path"),
-                                              secrets=dict(type="list", elements="str", default=[], no_log=True)))
+                                              secrets=dict(type="list", elements="str", default=[], no_log=True),
+                                              # Names of variables, not their values.
+                                              secret_vars=dict(type="list", elements="str", no_log=False,
+                                                               default=["apigw_admin_password", "apigw_domain_passphrase",
+                                                                        "apigw_cassandra_password"])))
     module.fail_json(msg="write_report is an action plugin and runs on the controller only")
 
 

@@ -89,7 +89,9 @@ def render_markdown(report):
 
 _STYLE = ("body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px}"
           ".PASSED{background:#cfc}.FAILED{background:#fcc}.UNREACHABLE{background:#fc9}"
-          ".SKIPPED{background:#eee}.NOT-RUN{background:#fff}")
+          ".SKIPPED{background:#eee}.NOT-RUN{background:#fff}"
+          # Multi-line vendor messages (upgrade_errors.md) keep their lines.
+          ".message{white-space:pre-wrap}")
 
 
 def render_html(report):
@@ -110,7 +112,7 @@ def render_html(report):
     for i in enrich_issues(report):
         issues.append(E.TR(E.TD(str(i.get("host", ""))), E.TD(str(i.get("phase", ""))),
                            E.TD(str(i.get("severity", ""))), E.TD(str(i.get("check", ""))),
-                           E.TD(str(i.get("message", ""))), E.TD(i["remediation"] or "")))
+                           E.TD(E.CLASS("message"), str(i.get("message", ""))), E.TD(i["remediation"] or "")))
     resume = E.UL(*[E.LI("%s (%s): " % (r["host"], r["phase"]), E.CODE(r["command"]))
                     for r in report.get("resume") or []])
     logs = E.UL()

@@ -45,6 +45,14 @@ def recap(output):
     return counts
 
 
+def custom_stats(output):
+    """What the run handed to set_stats (per_host: false), from the CUSTOM STATS block that
+    ANSIBLE_SHOW_CUSTOM_STATS prints: the data an AWX workflow's next node receives."""
+    lines = [line.strip() for line in output.splitlines() if line.strip().startswith("RUN: {")]
+    assert len(lines) == 1, "expected one CUSTOM STATS RUN line, found %d" % len(lines)
+    return json.loads(lines[0][len("RUN: "):])
+
+
 def table_rows(output, host):
     """The rows for HOST of every phase table the playbook printed (debug output of the summary)."""
     pattern = re.compile(r'^\s*"?\|\s*%s\s*\|(.*)\|"?,?\s*$' % re.escape(host))
@@ -79,3 +87,81 @@ def anm_topology(the_lab, node="node1"):
 def secrets(the_lab):
     info = the_lab.info
     return [info["admin_password"], info["domain_passphrase"]]
+
+
+PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")
+JUNIT_XSD = REPO / "tests" / "unit" / "data" / "junit.xsd"
+REPORT_FILES = ("report.html", "report.md", "report.json", "junit.xml")
+
+
+class Report(object):
+    """The report folder one step's playbook wrote (apigw-reports/<run>/ in the step's folder),
+    checked for form as it is loaded: every file 0600 and every folder 0700, report.json loads,
+    report.html parses, junit.xml validates against a JUnit schema."""
+
+    def __init__(self, step_name):
+        from lxml import etree, html  # controller requirement; imported here for the report checks only
+
+        root = (REPO / "tests" / "output" / "molecule" / os.environ["MOLECULE_SCENARIO_NAME"]
+                / step_name / "apigw-reports")
+        runs = sorted(root.iterdir())
+        assert len(runs) == 1, "one report folder per run, found %s" % runs
+        self.path = runs[0]
+        for name in REPORT_FILES:
+            assert (self.path / name).is_file(), "%s missing from %s" % (name, self.path)
+        for item in [self.path] + list(self.path.rglob("*")):
+            mode = item.stat().st_mode & 0o777
+            assert mode == (0o700 if item.is_dir() else 0o600), "%s has mode %o" % (item, mode)
+        self.data = json.loads((self.path / "report.json").read_text())
+        self.html = html.fromstring((self.path / "report.html").read_text())
+        self.junit = etree.parse(str(self.path / "junit.xml"))
+        etree.XMLSchema(etree.parse(str(JUNIT_XSD))).assertValid(self.junit)
+
+    def cell(self, host, phase):
+        """The phase's cell of HOST in report.json, checked against the HTML grid and junit.xml."""
+        row = [r for r in self.data["rows"] if r["host"] == host][0]
+        cell = row["phases"][phase]
+        td = self.html.xpath('//tr[@data-host="%s"]/td[@data-phase="%s"]' % (host, phase))[0]
+        assert td.get("class") == cell["result"].replace(" ", "-")
+        assert td.text_content() == "%s (W%d E%d)" % (cell["result"], cell["warnings"], cell["errors"])
+        case = self.junit.xpath('//testsuite[@name="%s"]/testcase[@name="%s"]' % (host, phase))[0]
+        expected = {"FAILED": "failure", "UNREACHABLE": "error", "SKIPPED": "skipped", "NOT RUN": "skipped"}
+        assert [child.tag for child in case if child.tag != "system-out"] == (
+            [expected[cell["result"]]] if cell["result"] in expected else [])
+        return cell
+
+    def issues(self, host=None, phase=None, severity=None):
+        """report.json's issues (with the catalogue's remediation), optionally filtered."""
+        return [i for i in self.data["issues"]
+                if (host is None or i["host"] == host) and (phase is None or i["phase"] == phase)
+                and (severity is None or i["severity"] == severity)]
+
+    def files_text(self):
+        """The text of every file in the folder, logs included, by path."""
+        return {p: p.read_text(errors="replace") for p in self.path.rglob("*") if p.is_file()}
+
+
+def render_in_chromium(page, screenshot):
+    """Load PAGE (a file) in headless Chromium (Debian's package, installed by scripts/bootstrap):
+    save a 1280x900 screenshot to SCREENSHOT and return the DOM as the browser built it.
+
+    No network: background services and component updates are off, so Chromium makes no
+    connection of its own (the machine has no route out)."""
+    import subprocess
+    import tempfile
+
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    if screenshot.exists():
+        screenshot.unlink()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--window-size=1280,900"]
+    url = page.resolve().as_uri()
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["chromium"] + flags + ["--user-data-dir=" + profile, "--screenshot=" + str(screenshot), url],
+                       check=True, capture_output=True, timeout=120)
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(["chromium"] + flags + ["--user-data-dir=" + profile, "--dump-dom", url],
+                             check=True, capture_output=True, text=True, timeout=120).stdout
+    assert screenshot.is_file(), "Chromium wrote no screenshot"
+    return dom

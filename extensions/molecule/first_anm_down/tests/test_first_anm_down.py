@@ -24,3 +24,16 @@ def test_no_further_node_attempted(steps):
     for node in (failed, other):
         assert vh.sysupgrade_calls(lab, node, "apply") == [], node
         assert "Current status: export and upgrade complete" in lab.ssh(node, NEW + "/upgrade/bin/sysupgrade status").stdout
+
+
+def test_report_shows_where_the_apply_stopped(steps):
+    report = vh.Report("apply_rest")
+    recap = vh.recap(steps["apply_rest"]["stdout"])
+    failed = [h for h, c in recap.items() if c["failed"]][0]
+    other = "node3" if failed == "node2" else "node2"
+    assert report.cell(failed, "APPLY")["result"] == "FAILED"
+    assert report.cell(other, "APPLY")["result"] == "NOT RUN"
+    [error] = report.issues(failed, "APPLY", "error")
+    assert "does not answer as 7.7" in error["message"]
+    assert report.data["resume"][0]["host"] == failed
+    assert report.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit %s" % failed)

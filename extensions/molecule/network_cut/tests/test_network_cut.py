@@ -28,3 +28,15 @@ def test_apply_refused_because_of_node3(steps):
 def test_nothing_applied_anywhere(host):
     assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 0
     assert vh.sysupgrade_calls(vh.lab(), host.backend.get_hostname(), "apply") == []
+
+
+def test_report_shows_node3_unreachable_and_how_to_resume():
+    report = vh.Report("test_upgrade")
+    assert report.cell("node3", "EXPORT")["result"] == "UNREACHABLE"
+    for node in ("node1", "node2"):
+        assert report.cell(node, "UPGRADE")["result"] == "PASSED"
+    [lost] = report.issues("node3", severity="error")
+    assert lost["phase"] == "EXPORT" and lost["check"] == "unreachable"
+    assert [(r["host"], r["phase"]) for r in report.data["resume"]] == [("node3", "EXPORT")]
+    # Logs of the nodes that answered are beside the report; node3's could not be fetched.
+    assert sorted(report.data["logs"]) == ["node1", "node2"]

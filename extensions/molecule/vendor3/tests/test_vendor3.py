@@ -75,3 +75,51 @@ def test_rerun_changes_nothing_and_never_forces(lab, steps):
         assert all("--force" not in c["argv"] for c in vh.sysupgrade_calls(lab, node))
         # The rerun ran no step again: one export, one upgrade, one apply per node.
         assert [len(vh.sysupgrade_calls(lab, node, c)) for c in ("export", "upgrade", "apply")] == [1, 1, 1]
+
+
+def test_reports_follow_the_upgrade_phase_by_phase(lab):
+    nodes = ("node1", "node2", "node3")
+    tested = vh.Report("test_upgrade")
+    assert tested.data["playbook"] == "test_upgrade" and tested.data["all_passed"] is True
+    for node in nodes:
+        assert [tested.cell(node, p)["result"] for p in vh.PHASES] == ["PASSED"] * 3 + ["NOT RUN"] * 3
+    # What comes next: apply, the first Admin Node Manager first.
+    assert [r["host"] for r in tested.data["resume"]] == ["node1", "node2", "node3"]
+    assert tested.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit node1")
+
+    first = vh.Report("apply_first")
+    assert [first.cell("node1", p)["result"] for p in ("STOP-OLD", "APPLY", "VERIFY")] == ["PASSED"] * 3
+    for node in ("node2", "node3"):
+        # Their old installation was stopped too (vendor rule), but they are not applied yet.
+        assert [first.cell(node, p)["result"] for p in ("STOP-OLD", "APPLY", "VERIFY")] == ["PASSED", "NOT RUN", "NOT RUN"]
+    assert [r["host"] for r in first.data["resume"]] == ["node2", "node3"]
+    assert sorted(first.data["logs"]["node1"]) == ["apply", "export", "upgrade"]
+
+    rest = vh.Report("apply_rest")
+    assert rest.data["all_passed"] is True and rest.data["resume"] == [] and rest.data["issues"] == []
+    assert [rest.cell("node1", p)["result"] for p in ("APPLY", "VERIFY")] == ["SKIPPED", "SKIPPED"]
+    for node in ("node2", "node3"):
+        assert [rest.cell(node, p)["result"] for p in ("APPLY", "VERIFY")] == ["PASSED", "PASSED"]
+        assert sorted(rest.data["logs"][node]) == ["apply", "export", "upgrade"]
+
+    # Reruns: pre-flight checks again and applied nodes are verified again; every step is skipped.
+    rerun = vh.Report("rerun_test_upgrade")
+    for node in nodes:
+        assert [rerun.cell(node, p)["result"] for p in vh.PHASES] == ["PASSED"] + ["SKIPPED"] * 5
+    rerun = vh.Report("rerun_apply")
+    assert [rerun.cell("node1", p)["result"] for p in vh.PHASES] == ["SKIPPED"] * 6
+    for node in ("node2", "node3"):
+        assert [rerun.cell(node, p)["result"] for p in vh.PHASES] == ["SKIPPED"] * 5 + ["PASSED"]
+
+    for step in ("test_upgrade", "apply_first", "apply_rest", "rerun_test_upgrade", "rerun_apply"):
+        for path, text in vh.Report(step).files_text().items():
+            assert all(secret not in text for secret in vh.secrets(lab)), path
+
+
+def test_workflow_stats_hand_readiness_to_apply(steps):
+    tested = vh.custom_stats(steps["test_upgrade"]["stdout"])
+    assert tested["apigw_all_nodes_passed"] is True and tested["apigw_first_anm"] == "node1"
+    assert tested["apigw_report_playbook"] == "test_upgrade"
+    assert {n: r["UPGRADE"] for n, r in tested["apigw_nodes"].items()} == dict.fromkeys(("node1", "node2", "node3"), "PASSED")
+    applied = vh.custom_stats(steps["apply_rest"]["stdout"])
+    assert applied["apigw_all_nodes_passed"] is True and applied["apigw_unfinished_nodes"] == []

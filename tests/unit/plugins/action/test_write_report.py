@@ -33,3 +33,58 @@ def test_default_dest():
     import datetime
     now = datetime.datetime(2026, 11, 25, 5, 0, 0, tzinfo=datetime.timezone.utc)
     assert wr.default_dest(now) == os.path.join("apigw-reports", "20261125T050000Z")
+
+
+def test_fetched_logs_get_the_same_modes_and_masking(tmp_path):
+    dest = tmp_path / "run"
+    logs = dest / "logs" / "node1"
+    logs.mkdir(parents=True)
+    leaky = logs / "apply.log"
+    leaky.write_text("[ERROR] messages from [Login] :\nERROR: refused password %s for admin\n" % SECRET)
+    clean = logs / "export.log"
+    clean.write_text("[System Config] : OK\n")
+    os.chmod(str(leaky), 0o644)
+    os.chmod(str(logs), 0o755)
+    masked = wr.secure_tree(str(dest), [SECRET])
+    assert masked == [str(leaky)]
+    assert leaky.read_text() == "[ERROR] messages from [Login] :\nERROR: refused password ******** for admin\n"
+    assert clean.read_text() == "[System Config] : OK\n"
+    for path in (leaky, clean):
+        assert stat.S_IMODE(os.stat(str(path)).st_mode) == 0o600
+    for folder in (dest, dest / "logs", logs):
+        assert stat.S_IMODE(os.stat(str(folder)).st_mode) == 0o700
+    assert not list(logs.glob("*.masking"))
+
+
+def test_log_links_from_the_fetch_loop():
+    fetched = [{"host": "node1", "step": "export", "link": "logs/node1/export.log"},
+               {"host": "node1", "step": "upgrade", "link": "logs/node1/upgrade.log"},
+               {"host": "node2", "step": "export", "link": "logs/node2/export.log"}]
+    assert wr.log_links(fetched) == {"node1": {"export": "logs/node1/export.log", "upgrade": "logs/node1/upgrade.log"},
+                                     "node2": {"export": "logs/node2/export.log"}}
+    assert wr.log_links({"node1": {"export": "x"}}) == {"node1": {"export": "x"}}
+    assert wr.log_links(None) == {}
+
+
+def test_action_masks_the_inventory_secrets_it_reads_itself(tmp_path):
+    """The playbooks pass no secret as an argument: the action reads the inventory interface's
+    secret variables (secret_vars' default) from the task's variables and masks them."""
+    from unittest import mock
+
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    report = _secret_report()
+    task = mock.MagicMock()
+    task.args = {"report": report, "dest": str(tmp_path / "run")}
+    task.async_val = 0
+    task.check_mode = False
+    loader = DataLoader()
+    action = wr.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), None)
+    with mock.patch.object(wr.ActionBase, "run", return_value={}):
+        result = action.run(task_vars={"apigw_admin_password": SECRET, "apigw_domain_passphrase": "",
+                                       "unrelated": "visible"})
+    assert sorted(result["files"]) == ["junit.xml", "report.html", "report.json", "report.md"]
+    for path in result["files"].values():
+        with open(path, encoding="utf-8") as handle:
+            assert SECRET not in handle.read()

@@ -55,3 +55,66 @@ def test_table_has_a_row_per_node_and_a_column_per_phase():
     node2 = [c.strip() for c in table[4].strip("|").split("|")]
     assert node2[0] == "node2" and node2[3] == "FAILED W0 E2"
     assert len({len(line) for line in table}) == 1  # aligned
+
+
+def test_issues_list_every_warning_and_error_with_host_and_phase():
+    hv = dict(HOSTVARS)
+    hv["node2"] = dict(hv["node2"], apigw_upgrade=dict(
+        step(failed=True, errors=1, msg="upgrade failed"),
+        issues=[{"severity": "error", "check": "API Manager", "message": "Found duplicate 'apiadmin' users"},
+                {"severity": "info", "check": "System Config", "message": "an informational line"}]))
+    report = phase_report(["node1", "node2", "node3"], hv, gone_hosts=["node3"],
+                          phases=["PREFLIGHT", "EXPORT", "UPGRADE"])
+    assert report["issues"] == [
+        {"host": "node1", "phase": "PREFLIGHT", "severity": "warning", "check": "preflight", "message": "jdbc note"},
+        {"host": "node2", "phase": "UPGRADE", "severity": "error", "check": "API Manager",
+         "message": "Found duplicate 'apiadmin' users"},
+        # node3 left the play: no finding of its own, so the cell's message stands as the error.
+        {"host": "node3", "phase": "EXPORT", "severity": "error", "check": "unreachable",
+         "message": "the host became unreachable"},
+    ]
+    assert report["issue_lines"][1] == "node2 UPGRADE error [API Manager]: Found duplicate 'apiadmin' users"
+    assert report["all_passed"] is False
+    assert report["results"]["node2"]["UPGRADE"] == "FAILED" and report["results"]["node1"]["EXPORT"] == "PASSED"
+
+
+def test_a_failed_step_without_findings_is_still_an_error():
+    hv = {"n": {"apigw_export": step(failed=True, msg="sysupgrade export timed out after 60 s")}}
+    report = phase_report(["n"], hv)
+    assert report["issues"] == [{"host": "n", "phase": "EXPORT", "severity": "error", "check": "task",
+                                 "message": "sysupgrade export timed out after 60 s"}]
+
+
+def test_a_recorded_failure_outside_a_step_fails_the_first_unfinished_phase():
+    # apply.yml's check that the first Admin Node Manager answers fails before the apply step runs.
+    hv = {"node2": {"apigw_stop_old": step(changed=False), "apigw_node_failed": True,
+                    "apigw_node_failure": "The first Admin Node Manager node1 does not answer as 7.7"}}
+    report = phase_report(["node2"], hv, completed={"node2": ["export", "upgrade"]})
+    cells = report["rows"][0]["phases"]
+    assert [cells[p]["result"] for p in ("EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")] == [
+        "SKIPPED", "SKIPPED", "SKIPPED", "FAILED", "NOT RUN"]
+    assert report["issues"][0]["phase"] == "APPLY" and "does not answer" in report["issues"][0]["message"]
+    assert report["resume"][0]["command"] == "ansible-playbook apigw.sysupgrade.apply --limit node2"
+
+
+def test_steps_done_in_earlier_runs_are_skipped_not_missing():
+    hv = {"node1": {"apigw_apply": step(), "apigw_verify": {"status": "PASSED", "problems": [], "notes": []}},
+          "node2": {}, "node3": {}}
+    done = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"], "node3": ["export", "upgrade"]}
+    report = phase_report(["node1", "node2", "node3"], hv, completed=done, first_anm="node1")
+    assert report["results"]["node1"] == {"PREFLIGHT": "SKIPPED", "EXPORT": "SKIPPED", "UPGRADE": "SKIPPED",
+                                          "STOP-OLD": "SKIPPED", "APPLY": "PASSED", "VERIFY": "PASSED"}
+    assert report["results"]["node2"]["UPGRADE"] == "SKIPPED" and report["results"]["node2"]["APPLY"] == "NOT RUN"
+    assert [(r["host"], r["phase"]) for r in report["resume"]] == [("node2", "STOP-OLD"), ("node3", "STOP-OLD")]
+
+
+def test_apply_is_offered_only_once_every_test_upgrade_passed_first_anm_first():
+    done = {"node1": ["export", "upgrade"], "node2": ["export", "upgrade"], "node3": ["export"]}
+    report = phase_report(["node2", "node1", "node3"], {"node1": {}, "node2": {}, "node3": {}},
+                          completed=done, first_anm="node1")
+    assert [(r["host"], r["phase"]) for r in report["resume"]] == [("node3", "UPGRADE")]
+    done["node3"].append("upgrade")
+    report = phase_report(["node2", "node1", "node3"], {"node1": {}, "node2": {}, "node3": {}},
+                          completed=done, first_anm="node1")
+    assert [r["command"].split()[-1] for r in report["resume"]] == ["node1", "node2", "node3"]
+    assert all("apigw.sysupgrade.apply" in r["command"] for r in report["resume"])
