@@ -135,6 +135,10 @@ class StepWorkflow:
 
     def execute(self, arguments, answers):
         """Run the step, read its log and the status again, then judge (step_verdict)."""
+        if self.params.get("cass_password"):
+            # Vendor limitation (upgrade_script.md): no prompt for it, so it cannot go on stdin.
+            self.warn("cass_password goes on the sysupgrade command line (the tool has no prompt for it): "
+                      "other local users of this node can see it in the process list while %s runs" % self.step)
         run = self.runner.run(self.step, arguments, answers)
         self.result.update(
             changed=True,
