@@ -20,6 +20,18 @@ def test_unconfirmed_non_interactive_apply_is_refused(steps):
     assert "-e apigw_apply_confirmed=true" in out
 
 
+def test_awx_job_without_confirmation_is_refused_without_a_prompt(steps):
+    out = steps["awx_unconfirmed_apply"]["stdout"]
+    assert "Under AWX / Tower no prompt can be answered" in out
+    assert "Type yes to continue" not in out
+
+
+def test_interactive_answer_other_than_yes_is_refused(steps):
+    out = steps["interactive_no"]["stdout"]
+    assert out.count("Type yes to continue") == 1 and "Not confirmed" in out
+    assert out.rstrip().endswith("PROMPTS ANSWERED: 1")
+
+
 def test_nothing_changed(host):
     assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 0, "old processes must still run"
     assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 1

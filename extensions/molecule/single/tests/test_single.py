@@ -1,4 +1,7 @@
-"""(b) Single node: export, upgrade, apply; no --anm_host (one Admin Node Manager)."""
+"""(b) Single node: export, upgrade, apply; no --anm_host (one Admin Node Manager).
+
+The apply runs on a terminal without apigw_apply_confirmed: it asks once, and the answer yes lets
+it through."""
 import verify_helpers as vh
 from scenario_fixtures import NEW, OLD
 
@@ -24,3 +27,9 @@ def test_topology_and_no_anm_host():
         assert "--anm_host" not in call["argv"]
     assert [c["argv"][1] for c in vh.sysupgrade_calls(lab, "node1") if c["argv"][1] != "status"] == \
         ["export", "upgrade", "apply"]
+
+
+def test_interactive_apply_asks_once(steps):
+    out = steps["apply"]["stdout"]
+    assert out.count("Type yes to continue") == 1
+    assert out.rstrip().endswith("PROMPTS ANSWERED: 1")
