@@ -113,8 +113,12 @@ def render_html(report):
         issues.append(E.TR(E.TD(str(i.get("host", ""))), E.TD(str(i.get("phase", ""))),
                            E.TD(str(i.get("severity", ""))), E.TD(str(i.get("check", ""))),
                            E.TD(E.CLASS("message"), str(i.get("message", ""))), E.TD(i["remediation"] or "")))
+    if len(issues) == 1:  # the header row alone
+        issues = E.P("No warnings or errors.")
     resume = E.UL(*[E.LI("%s (%s): " % (r["host"], r["phase"]), E.CODE(r["command"]))
                     for r in report.get("resume") or []])
+    if not report.get("resume"):
+        resume = E.P("Nothing to resume: every node finished every phase it needs.")
     logs = E.UL()
     for host, steps in sorted((report.get("logs") or {}).items()):
         li = E.LI(host + ": ")

@@ -76,3 +76,11 @@ def test_mask(secrets):
     text = "pw=s3cret-longer and s3cret"
     out = rr.mask(text, secrets)
     assert all(s not in out for s in secrets)
+
+
+def test_html_says_so_when_there_is_nothing_to_list():
+    rep = dict(sample_report(), issues=[], resume=[])
+    doc = html.fromstring(rr.render_html(rep))
+    assert not doc.xpath('//table[@class="issues"]')
+    assert "No warnings or errors." in doc.text_content()
+    assert "Nothing to resume" in doc.text_content()
