@@ -75,21 +75,19 @@ def _row(host, hv, gone, completed):
             # Not run now because an earlier run did it: the node's status says so.
             cells[phase] = {"result": "SKIPPED", "warnings": 0, "errors": 0,
                             "message": "done in an earlier run (%s complete)" % DONE_WITH_STEP[phase]}
-    if hv.get("apigw_node_failed") and not any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values()):
-        # The node's failure was recorded (a rescue) by a task that is not a phase's own result,
-        # such as a check before apply: it failed the first phase it had not finished.
+    already = any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values())
+    if not already and (hv.get("apigw_node_failed") or gone):
+        # The node failed (a recorded failure, such as a check before apply) or left the play
+        # (unreachable) in a task that is not a phase's own result: that happened during the
+        # first phase it had not finished.
+        if hv.get("apigw_node_failed"):
+            mark = {"result": "FAILED", "warnings": 0, "errors": 1,
+                    "message": str(hv.get("apigw_node_failure", "failed"))}
+        else:
+            mark = {"result": "UNREACHABLE", "warnings": 0, "errors": 0, "message": "the host became unreachable"}
         for phase in PHASES:
             if cells[phase]["result"] == "NOT RUN":
-                cells[phase] = {"result": "FAILED", "warnings": 0, "errors": 1,
-                                "message": str(hv.get("apigw_node_failure", "failed"))}
-                break
-    elif gone and not hv.get("apigw_node_failed"):
-        # The host left the play without a recorded failure: it became unreachable during the first
-        # phase that has no result.
-        for phase in PHASES:
-            if cells[phase]["result"] == "NOT RUN":
-                cells[phase] = {"result": "UNREACHABLE", "warnings": 0, "errors": 0,
-                                "message": "the host became unreachable"}
+                cells[phase] = mark
                 break
     return {"host": host, "topology_host": hv.get("apigw_topology_host", ""), "phases": cells}
 

@@ -118,3 +118,14 @@ def test_apply_is_offered_only_once_every_test_upgrade_passed_first_anm_first():
                           completed=done, first_anm="node1")
     assert [r["command"].split()[-1] for r in report["resume"]] == ["node1", "node2", "node3"]
     assert all("apigw.sysupgrade.apply" in r["command"] for r in report["resume"])
+
+
+def test_a_node_lost_during_a_step_is_unreachable_in_that_phase_only():
+    lost = {"unreachable": True, "changed": False,
+            "msg": "Failed to connect to the host via ssh: connect to host 10.79.0.3 port 22: Connection timed out"}
+    hv = {"node3": {"apigw_preflight": {"status": "PASSED", "problems": [], "notes": []}, "apigw_export": lost}}
+    report = phase_report(["node3"], hv, gone_hosts=["node3"])
+    assert report["results"]["node3"] == {"PREFLIGHT": "PASSED", "EXPORT": "UNREACHABLE", "UPGRADE": "NOT RUN",
+                                          "STOP-OLD": "NOT RUN", "APPLY": "NOT RUN", "VERIFY": "NOT RUN"}
+    assert [(i["phase"], i["check"]) for i in report["issues"]] == [("EXPORT", "unreachable")]
+    assert "Connection timed out" in report["issues"][0]["message"]
