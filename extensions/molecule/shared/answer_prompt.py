@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Run a command on a terminal and answer its prompts, as an operator at the keyboard would.
 
-Usage: answer_prompt.py PROMPT_REGEX ANSWER ARGV...
+Usage: python3 answer_prompt.py PROMPT_REGEX ANSWER ARGV...
 
 The command gets a pseudo-terminal (so ansible's pause sees an interactive run). Each time its
 output shows PROMPT_REGEX once more, ANSWER and Enter are typed. Everything the command printed is
@@ -29,7 +28,7 @@ def main():
     seen, answered = "", 0
     deadline = time.monotonic() + DEADLINE_SECONDS
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 1)
+        ready = select.select([fd], [], [], 1)[0]
         if not ready:
             continue
         try:
@@ -51,7 +50,7 @@ def main():
         os.waitpid(pid, 0)
         print("\nPROMPTS ANSWERED: %d (killed after %d s)" % (answered, DEADLINE_SECONDS))
         sys.exit(124)
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1]
     print("\nPROMPTS ANSWERED: %d" % answered)
     sys.exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
 

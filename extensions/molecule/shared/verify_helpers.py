@@ -165,3 +165,16 @@ def render_in_chromium(page, screenshot):
                              check=True, capture_output=True, text=True, timeout=120).stdout
     assert screenshot.is_file(), "Chromium wrote no screenshot"
     return dom
+
+
+STATUS_ROW = re.compile(r'^\s*"(\S+)\s*\| (.*)",?\s*$')
+
+
+def status_rows(output):
+    """The rows of status.yml's table in OUTPUT: {node: [topology host, status, next step]}."""
+    rows = {}
+    for line in output.splitlines():
+        match = STATUS_ROW.match(line)
+        if match and match.group(1) != "NODE":
+            rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
+    return rows
