@@ -37,3 +37,13 @@ def test_nothing_changed(host):
     assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 1
     assert "Current status: export and upgrade complete" in host.run(NEW + "/upgrade/bin/sysupgrade status").stdout
     assert vh.sysupgrade_calls(vh.lab(), host.backend.get_hostname(), "apply") == []
+
+
+def test_refused_run_still_reports_where_every_node_stands(steps):
+    report = vh.Report("apply_node2_first")
+    for node in ("node1", "node2", "node3"):
+        assert [report.cell(node, p)["result"] for p in ("UPGRADE", "STOP-OLD", "APPLY")] == ["SKIPPED", "NOT RUN", "NOT RUN"]
+    assert report.issues(severity="error") == []
+    # The way on: the first Admin Node Manager first.
+    assert [r["host"] for r in report.data["resume"]] == ["node1", "node2", "node3"]
+    assert report.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit node1")

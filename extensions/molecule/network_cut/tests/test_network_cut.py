@@ -40,3 +40,11 @@ def test_report_shows_node3_unreachable_and_how_to_resume():
     assert [(r["host"], r["phase"]) for r in report.data["resume"]] == [("node3", "EXPORT")]
     # Logs of the nodes that answered are beside the report; node3's could not be fetched.
     assert sorted(report.data["logs"]) == ["node1", "node2"]
+
+
+def test_refused_apply_reports_node3_unreachable():
+    report = vh.Report("apply")
+    assert report.cell("node3", "PREFLIGHT")["result"] == "UNREACHABLE"
+    for node in ("node1", "node2"):
+        assert report.cell(node, "UPGRADE")["result"] == "SKIPPED"
+    assert [(r["host"], r["phase"]) for r in report.data["resume"]] == [("node3", "PREFLIGHT")]

@@ -90,3 +90,13 @@ def test_workflow_stats_say_not_ready(steps):
     assert stats["apigw_unfinished_nodes"] == ["node2"]
     assert stats["apigw_nodes"]["node2"]["UPGRADE"] == "FAILED"
     assert stats["apigw_report_folder"] == str(vh.Report("test_upgrade").path)
+
+
+def test_refused_apply_reports_why_node2_is_not_ready():
+    report = vh.Report("apply")
+    cell = report.cell("node2", "UPGRADE")
+    assert cell["result"] == "FAILED" and "not ready for apply" in cell["message"]
+    assert [i["phase"] for i in report.issues(severity="error")] == ["UPGRADE"]
+    for node in ("node1", "node3"):
+        assert [report.cell(node, p)["result"] for p in ("UPGRADE", "STOP-OLD", "APPLY")] == ["SKIPPED", "NOT RUN", "NOT RUN"]
+    assert [(r["host"], r["phase"]) for r in report.data["resume"]] == [("node2", "UPGRADE")]
