@@ -28,9 +28,9 @@ options:
     type: int
     default: 3600
 notes:
-  - Commands run without a terminal. Standard input carries only the credentials the tool asks for
-    and is then closed, so a prompt can never wait; a step that asks anything else fails with a
-    message saying so.
+  - Commands run without a terminal and in their own process group. Standard input carries only the
+    credentials the tool asks for and is then closed, so a prompt can never wait; a further question
+    reads end of file at once.
   - "Ground truth for paths, statuses and log formats: the vendor's sysupgrade command reference and
     error reference, as summarised in the collection's product contract (sections 1, 4 and 5)."
 requirements:
@@ -50,11 +50,17 @@ notes:
   - Idempotent through C(sysupgrade status), which runs before anything else; the module decides
     from it (and, for clean, from the folders clean would touch) whether the step must run.
   - "After a run the module reads the step's log and runs C(status) again. The step fails whatever the
-    exit code when the log holds errors, the status did not advance, the time limit was reached or
-    the tool asked a question. The log is searched in C(upgrade/bin/out/logs/), C(upgrade/bin/out/log/),
+    exit code when the log holds errors, the status did not advance or the time limit was reached.
+    The log is searched in C(upgrade/bin/out/logs/), C(upgrade/bin/out/log/),
     C(export/bin/out/logs/) and C(apply/bin/out/logs/) below O(new_install_dir) (the vendor documents
     each); the newest log written by this run wins."
   - Warnings in the log are raised as Ansible warnings (with their check name) and returned in RV(issues).
+  - "Questions on standard input are recognised by their shape, not their wording: a credential prompt
+    (user name, password, passphrase) asked more often than the module answered it, a yes/no choice
+    such as C([y/N]), or a line ending in C(:) or C(?) left without a line break at the end of the
+    output (the tool ended, or was stopped at the time limit, right after asking). When the step failed,
+    the first failure reason quotes the question and names the option that answers it; when it
+    succeeded anyway (the tool took its default at end of file), the module warns."
   - Check mode runs only C(sysupgrade status) and reports the command line that would run, secrets masked.
 """
 

@@ -67,7 +67,19 @@ TEST_UPGRADE_PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE")
 UNFINISHED = ("FAILED", "UNREACHABLE", "NOT RUN")
 
 
+def _completed_known_to_gates(host, hv):
+    """For a node whose status could not be read now (it was lost), what apply's gates read at
+    the start of the run: a node lost after passing its test upgrade is not sent back to it."""
+    readiness = hv.get("apigw_readiness") or {}
+    if host in (readiness.get("applied") or []):
+        return ["export", "upgrade", "apply"]
+    if host in (readiness.get("ready") or []):
+        return ["export", "upgrade"]
+    return []
+
+
 def _row(host, hv, gone, completed):
+    completed = completed or _completed_known_to_gates(host, hv)
     cells = {}
     for phase in PHASES:
         cells[phase] = _cell(hv.get(PHASE_VARS[phase]))
@@ -152,8 +164,25 @@ def _resume(rows, command_prefix, first_anm):
     testing = [h for h, p in first.items() if p in TEST_UPGRADE_PHASES]
     hosts = testing or sorted(first, key=lambda h: h != first_anm)  # sorted() is stable
     return [{"host": h, "phase": first[h],
-             "command": "%s apigw.sysupgrade.%s --limit %s" % (command_prefix, RESUME_PLAYBOOK[first[h]], h)}
+             "command": "%s apigw.sysupgrade.%s --limit %s%s" % (
+                 command_prefix, RESUME_PLAYBOOK[first[h]], h,
+                 APPLY_RESUME_NOTE if RESUME_PLAYBOOK[first[h]] == "apply" else "")}
             for h in hosts]
+
+
+# apply asks for confirmation on a terminal; a copy of its command in a script or CI job would be
+# refused without this. A shell comment, so the command still runs as copied.
+APPLY_RESUME_NOTE = "   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true"
+
+
+def _count_listed_errors(rows, issues):
+    """A cell shows at least as many errors as the issue list gives its phase (a timeout or a
+    refusal has no log finding, but is listed as one error)."""
+    for row in rows:
+        for phase, cell in row["phases"].items():
+            listed = sum(1 for i in issues if i["host"] == row["host"] and i["phase"] == phase
+                         and i["severity"] == "error")
+            cell["errors"] = max(cell["errors"], listed)
 
 
 def _table(rows, phases):
@@ -181,6 +210,7 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
     completed = completed or {}
     rows = [_row(h, hostvars[h], h in gone, completed.get(h) or []) for h in inventory_hosts]
     issues = [issue for row in rows for issue in _issues(row, hostvars[row["host"]])]
+    _count_listed_errors(rows, issues)
     lines = ["%s %s %s [%s]: %s" % (i["host"], i["phase"] or "-", i["severity"], i["check"], i["message"])
              for i in issues]
     return {"rows": rows, "table": _table(rows, phases), "resume": _resume(rows, command_prefix, first_anm),

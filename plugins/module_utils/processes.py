@@ -5,6 +5,11 @@
 Contract section 2 / manage_operations.md: ``-d`` starts a daemon and returns once it runs, ``-k``
 stops it and returns once it has stopped, ``-s`` exits 0 when running and 1 when not. Nothing
 here trusts ``-d``/``-k`` alone: the state is always read back with ``-s``.
+
+Every command runs under step_watchdog, the same watchdog as the sysupgrade steps: in its own
+session and process group, with standard input on ``/dev/null`` and no terminal, and at the time
+limit the whole process group is stopped (SIGTERM, SIGKILL after a grace period), so a child that
+forked a helper holding the output pipes can neither keep the task waiting nor be left behind.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,9 +19,9 @@ __metaclass__ = type
 import os
 import re
 import shlex
-import threading
 import time
 
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_watchdog
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import (
     TopologyError, gateway_names_by_id, read_topology_file, topology_file)
 
@@ -29,6 +34,8 @@ C_LOCALE = {"LANG": "C", "LC_ALL": "C"}
 # -d/-k return when done; the short grace only absorbs a pid file written a moment late.
 SETTLE_TRIES = 5
 SETTLE_DELAY = 1.0
+# Seconds between SIGTERM and SIGKILL to the process group of a command stopped at its time limit.
+KILL_GRACE_SECONDS = 5
 
 
 class ProcessError(Exception):
@@ -191,8 +198,8 @@ def discover_instances(control, method):
 def detach_stdin():
     """Point this process's stdin at /dev/null so started daemons cannot hold the SSH session.
 
-    run_command gives a child our stdin when no data is sent; a daemon that keeps it open would
-    keep Ansible's connection waiting.
+    The watchdog already gives every command ``/dev/null``; this also covers the watchdog itself,
+    which run_command starts with our stdin when no data is sent.
     """
     null = os.open(os.devnull, os.O_RDONLY)
     try:
@@ -203,46 +210,33 @@ def detach_stdin():
 
 
 class ProcessControl(object):
-    """Runs the process commands of one installation, with a time limit, and records them."""
+    """Runs the process commands of one installation, with a time limit, and records them.
 
-    def __init__(self, module, install_dir, timeout, sleep=None):
+    ``commands`` lists every argument list run, in order; ``last`` holds ``cmd``, ``rc``,
+    ``stdout`` and ``stderr`` of the last one (None before the first).
+    """
+
+    def __init__(self, module, install_dir, timeout, sleep=None, grace=KILL_GRACE_SECONDS):
         self.module = module
         self.install_dir = install_dir
         self.timeout = timeout
+        self.grace = grace
         self.sleep = sleep or time.sleep
         self.commands = []
+        self.last = None
 
     def _run(self, argv):
         if not os.path.isfile(argv[0]):
             raise ProcessError("%s not found: is %s an API Gateway installation?"
-                               % (argv[0], self.install_dir), cmd=argv)
-        expired = []
-        timers = []
-
-        def arm(proc):
-            # run_command has no timeout; kill the command from a timer once it has started.
-            def expire():
-                expired.append(True)
-                try:
-                    proc.kill()
-                except OSError:
-                    pass
-            timer = threading.Timer(self.timeout, expire)
-            timer.daemon = True
-            timers.append(timer)
-            timer.start()
-
+                               % (argv[0], self.install_dir), cmd=list(argv))
         self.commands.append(list(argv))
-        try:
-            rc, out, err = self.module.run_command(argv, cwd=bin_dir(self.install_dir),
-                                                   environ_update=C_LOCALE,
-                                                   before_communicate_callback=arm)
-        finally:
-            for timer in timers:
-                timer.cancel()
-        if expired:
-            raise ProcessError("%s did not finish within %s seconds (timeout)"
-                               % (" ".join(argv), self.timeout), cmd=argv, rc=rc, stdout=out, stderr=err)
+        run = step_watchdog.run(self.module, argv, self.timeout, cwd=bin_dir(self.install_dir),
+                                environ_update=C_LOCALE, grace=self.grace)
+        rc, out, err = run["rc"], run["stdout"], run["stderr"]
+        self.last = dict(cmd=list(argv), rc=rc, stdout=out, stderr=err)
+        if run["timed_out"]:
+            raise ProcessError("%s did not finish within %s seconds (timeout); its process group was stopped"
+                               % (" ".join(argv), self.timeout), **self.last)
         return rc, out, err
 
     def listing(self):

@@ -15,6 +15,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
+    group_options,
     install_paths,
     log_locator,
     log_parser,
@@ -26,7 +27,7 @@ from ansible_collections.apigw.sysupgrade.plugins.module_utils.secret_masker imp
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import SysupgradeRunner
 
 TRACELEVELS = ["DEBUG", "INFO", "VERBOSE"]
-# The vendor's examples (upgrade_script.md, apply --sign_alg); the lab accepts the same list.
+# The vendor's examples (upgrade_script.md, apply --sign_alg).
 SIGN_ALGS = ["sha1", "sha256", "sha384", "sha512"]
 DEFAULT_TIMEOUT = 3600
 
@@ -58,11 +59,12 @@ CASSANDRA_DETAILS = ("cass_host", "cass_port", "cass_username", "cass_password")
 
 
 def argument_spec(step):
-    """The argument spec of one step module: the common options plus that command's own."""
+    """The argument spec of one step module: the common options, that command's own, and the
+    action group's options it does not use (accepted and ignored, see group_options)."""
     spec = dict((name, dict(value)) for name, value in COMMON_SPEC.items())
     for name in step_commands.option_names(step):
         spec[name] = dict(OPTION_SPECS[name])
-    return spec
+    return group_options.with_group_options(spec)
 
 
 def make_module(step):
@@ -87,11 +89,14 @@ class StepWorkflow:
         self.new_install_dir = self.params["new_install_dir"]
         self.runner = SysupgradeRunner(module, self.new_install_dir, self.params["timeout"], self.masker)
         self.result = {"changed": False, "step": step}
+        self.command_line = None
 
     # -- exits: everything is masked on the way out ------------------------------------------
     def exit(self, **fields):
         self.result.update(fields)
-        self.module.exit_json(**self.masker.data(self.result))
+        # failed=False explicitly: a step that succeeded with a non-zero `rc` (the tool's exit code
+        # is not trusted alone, contract section 5) must not be taken for a failed task by Ansible.
+        self.module.exit_json(**self.masker.data(dict(self.result, failed=False)))
 
     def fail(self, msg, **fields):
         self.result.update(fields)
@@ -114,7 +119,8 @@ class StepWorkflow:
             arguments, answers = step_commands.build_arguments(self.step, self.params)
         except step_commands.MissingCredential as exc:
             self.fail(str(exc))
-        self.result["cmd"] = self.runner.display(self.step, arguments)
+        self.result["cmd"] = self.runner.shown_argv(self.step, arguments)
+        self.command_line = self.runner.display(self.step, arguments)
         return arguments, answers
 
     def decide(self):
@@ -131,7 +137,7 @@ class StepWorkflow:
         if action == step_rules.SKIP:
             self.exit(changed=False, msg=reason, status_after=before)
         if self.module.check_mode:
-            self.exit(changed=True, msg="check mode: would run %s (%s)" % (self.result["cmd"], reason))
+            self.exit(changed=True, msg="check mode: would run %s (%s)" % (self.command_line, reason))
 
     def execute(self, arguments, answers):
         """Run the step, read its log and the status again, then judge (step_verdict)."""
@@ -157,7 +163,11 @@ class StepWorkflow:
 
         reasons = step_verdict.judge(self.step, run, log, after, self.params["timeout"])
         if reasons:
-            self.fail(step_verdict.failure_message(self.step, reasons, log, log_path, run), failure_reasons=reasons)
+            self.fail(step_verdict.failure_message(self.step, reasons, log, log_path, run, self.params["timeout"]),
+                      failure_reasons=reasons)
+        question = step_verdict.question_warning(self.step, run)
+        if question:
+            self.warn(question)
         self.exit(msg=step_verdict.success_message(self.step, after, log, log_path))
 
     # -- checks before anything runs; each error names the option (and the path) ---------------
@@ -210,6 +220,8 @@ class StepWorkflow:
             self.fail(
                 "cannot read the sysupgrade status %s %s: %s (exit code %s)"
                 % (when, self.step, step_verdict._short(run["stderr"] or run["stdout"] or "no output"), run["rc"]),
+                status_cmd=run["cmd"],
+                status_rc=run["rc"],
                 status_stdout=run["stdout"],
                 status_stderr=run["stderr"],
             )

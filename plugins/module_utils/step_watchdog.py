@@ -2,6 +2,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A tiny watchdog that runs one command with a time limit and no terminal.
 
+It is the one way this collection runs a product command: every sysupgrade step and status call
+(sysupgrade_runner) and every process command (``nodemanager``/``startinstance``, processes) goes
+through ``run()`` below.
+
 Why not ``module.run_command`` alone: it has no timeout in the ansible-core versions we support.
 Why not GNU ``timeout``: it leaves the command in the caller's session, so a prompt that opens
 ``/dev/tty`` (``ssh -tt``, Ansible's default without pipelining) would still reach a terminal, it
@@ -30,6 +34,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import sys
+import time
 
 TIMEOUT_EXIT_CODE = 124
 TIMEOUT_MARKER = "apigw-sysupgrade-watchdog: timed out"
@@ -94,3 +99,41 @@ def watchdog_argv(command, timeout, answers_on_stdin, grace=DEFAULT_GRACE_SECOND
 
 def timed_out(rc, stderr):
     return rc == TIMEOUT_EXIT_CODE and TIMEOUT_MARKER in (stderr or "")
+
+
+def run(module, command, timeout, cwd, data=None, environ_update=None, grace=DEFAULT_GRACE_SECONDS):
+    """Run ``command`` (a list) under the watchdog with ``module.run_command``.
+
+    ``data`` (text) is written to the command's standard input, followed by a newline, and the
+    pipe is then closed; without it the command's standard input is ``/dev/null``. Either way a
+    read past the answers gets end-of-file at once.
+
+    Returns a dict: rc, stdout, stderr (the watchdog's own note included after a timeout),
+    timed_out, started (time.time()), duration (seconds).
+    """
+    started = time.time()
+    rc, stdout, stderr = module.run_command(
+        watchdog_argv(command, timeout, data is not None, grace=grace),
+        data=data,
+        binary_data=False,
+        cwd=cwd,
+        environ_update=dict(environ_update or {}),
+        expand_user_and_vars=False,
+    )
+    return {
+        "rc": rc,
+        "stdout": stdout,
+        "stderr": stderr,
+        "timed_out": timed_out(rc, stderr),
+        "started": started,
+        "duration": round(time.time() - started, 1),
+    }
+
+
+def without_note(stderr):
+    """``stderr`` as the command wrote it: the watchdog's timeout note (and its line break) removed."""
+    text = stderr or ""
+    index = text.find("\n" + TIMEOUT_MARKER)
+    if index < 0:
+        index = 0 if text.startswith(TIMEOUT_MARKER) else -1
+    return text if index < 0 else text[:index]

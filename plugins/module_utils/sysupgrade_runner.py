@@ -10,14 +10,13 @@ Every call:
   parsers read are the untranslated ones;
 - hands credentials over on standard input (``data=``); run_command writes them, adds the final
   newline and closes the pipe, so a further prompt reads end-of-file instead of waiting;
-- reports the command line with secret values masked.
+- reports the command as an argument list (``cmd``) with secret values masked.
 """
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
 import shlex
-import time
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import install_paths, status_parser, step_watchdog
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.secret_masker import MASK, SecretMasker
@@ -48,8 +47,8 @@ class SysupgradeRunner:
     def argv(self, subcommand, arguments=()):
         return [self.executable, subcommand] + list(arguments)
 
-    def display(self, subcommand, arguments=()):
-        """The command line as a user would type it, secrets masked (for cmd, msg, check mode)."""
+    def shown_argv(self, subcommand, arguments=()):
+        """The argument list with secret values masked: what ``cmd`` returns (and check mode shows)."""
         shown = []
         hide_next = False
         for argument in self.argv(subcommand, arguments):
@@ -59,34 +58,34 @@ class SysupgradeRunner:
                 continue
             shown.append(self.masker.text(argument))
             hide_next = argument in SECRET_FLAGS
-        return " ".join(quote(a) for a in shown)
+        return shown
+
+    def display(self, subcommand, arguments=()):
+        """The command line as a user would type it, secrets masked (for messages)."""
+        return " ".join(quote(a) for a in self.shown_argv(subcommand, arguments))
 
     def run(self, subcommand, arguments=(), answers=(), timeout=None):
         """Run one sysupgrade command. ``answers`` is [(name, value)] written to stdin in order.
 
-        Returns a dict: rc, stdout, stderr, timed_out, duration, started, cmd, answered_on_stdin.
+        Returns a dict: rc, stdout, stderr, timed_out, duration, started, cmd (the argument list,
+        secrets masked), answered_on_stdin.
         """
         values = [value for _name, value in answers]
-        data = "\n".join(values) if values else None
-        started = time.time()
-        rc, stdout, stderr = self.module.run_command(
-            step_watchdog.watchdog_argv(self.argv(subcommand, arguments), timeout or self.timeout, bool(values)),
-            data=data,
-            binary_data=False,
+        run = step_watchdog.run(
+            self.module,
+            self.argv(subcommand, arguments),
+            timeout or self.timeout,
             cwd=install_paths.working_dir(self.new_install_dir),
-            environ_update=dict(C_LOCALE),
-            expand_user_and_vars=False,
+            data="\n".join(values) if values else None,
+            environ_update=C_LOCALE,
         )
-        return {
-            "rc": rc,
-            "stdout": self.masker.text(stdout),
-            "stderr": self.masker.text(stderr),
-            "timed_out": step_watchdog.timed_out(rc, stderr),
-            "duration": round(time.time() - started, 1),
-            "started": started,
-            "cmd": self.display(subcommand, arguments),
-            "answered_on_stdin": [name for name, _value in answers],
-        }
+        run.update(
+            stdout=self.masker.text(run["stdout"]),
+            stderr=self.masker.text(run["stderr"]),
+            cmd=self.shown_argv(subcommand, arguments),
+            answered_on_stdin=[name for name, _value in answers],
+        )
+        return run
 
     def status(self):
         """Run ``sysupgrade status``; return (parsed status, run result)."""

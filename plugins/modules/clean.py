@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade.step
   - apigw.sysupgrade.sysupgrade.tracelevel
   - apigw.sysupgrade.sysupgrade.attributes
+  - apigw.sysupgrade.group_options
 notes:
   - Running clean on the first Admin Node Manager also wipes the new topology and domain CA; every
     other node must then rerun apply (product contract §4 rule 7).
@@ -65,10 +66,13 @@ step:
   type: str
   sample: upgrade
 cmd:
-  description: The sysupgrade command line (that ran, or would run in check mode); secret values are replaced by C(********).
+  description:
+    - The sysupgrade command (that ran, or would run in check mode) as an argument list; secret values
+      are replaced by C(********).
   returned: when the options were valid
-  type: str
-  sample: /opt/Axway-7.7/apigateway/upgrade/bin/sysupgrade upgrade --tracelevel INFO
+  type: list
+  elements: str
+  sample: [/opt/Axway-7.7/apigateway/upgrade/bin/sysupgrade, upgrade, --tracelevel, INFO]
 status_before:
   description: C(sysupgrade status) before the step (keys current_status, next_step, completed, known, raw).
   returned: when the options were valid
@@ -159,13 +163,36 @@ issues_truncated:
   description: Whether some findings were only counted because of O(max_issues).
   returned: when a log was parsed
   type: bool
+status_cmd:
+  description: The C(sysupgrade status) argument list, when status could not be read before the step (nothing ran then).
+  returned: when the status before the step could not be read
+  type: list
+  elements: str
+status_rc:
+  description: Exit status of that C(sysupgrade status) call.
+  returned: when the status before the step could not be read
+  type: int
+status_stdout:
+  description: Standard output of that C(sysupgrade status) call.
+  returned: when the status before the step could not be read
+  type: str
+status_stderr:
+  description: Standard error of that C(sysupgrade status) call.
+  returned: when the status before the step could not be read
+  type: str
 failure_reasons:
-  description: Why the step counts as failed (time limit, prompt, exit code, errors in the log, status not advanced).
+  description:
+    - Why the step counts as failed (time limit, exit code, errors in the log, status not advanced).
+    - When the tool asked a question on standard input that the module does not answer (it then reads end
+      of file), the first reason quotes the question and names the option that answers it.
   returned: on failure after the step ran
   type: list
   elements: str
 warnings:
-  description: Ansible's standard warnings; each warning of the log appears as C(sysupgrade STEP [check] message).
+  description:
+    - Ansible's standard warnings; each warning of the log appears as C(sysupgrade STEP [check] message).
+    - A step that succeeded although it asked a question on standard input (it read end of file and went
+      on) also warns, quoting the question.
   returned: when the log had warnings
   type: list
   elements: str

@@ -22,13 +22,35 @@ description:
     true only when something was started or stopped.
   - "Order: when starting, the Node Manager first and then the instances (instances register with
     their Node Manager); when stopping, the instances first and then the Node Manager."
-  - Commands run from C(INSTALL_DIR/posix/bin) with C(LANG=C), and with standard input on
-    C(/dev/null), so a started daemon can never hold the Ansible connection open.
+  - Commands run from C(INSTALL_DIR/posix/bin) with C(LANG=C), without a terminal, with standard
+    input on C(/dev/null) and in their own process group, so a started daemon can never hold the
+    Ansible connection open.
+  - "The installation is O(install_dir), or the group option named by O(installation):
+    O(old_install_dir) or O(new_install_dir), which one C(module_defaults) block can set for the
+    whole action group."
 options:
   install_dir:
-    description: The installation's C(apigateway) folder, for example C(/opt/Axway-7.5.3/apigateway).
+    description:
+      - The installation's C(apigateway) folder, for example C(/opt/Axway-7.5.3/apigateway).
+      - Either this or O(installation) is required; they are mutually exclusive.
     type: path
-    required: true
+  installation:
+    description:
+      - Which installation to act on when O(install_dir) is not given.
+      - C(old) - the folder in O(old_install_dir); C(new) - the folder in O(new_install_dir).
+      - Meant for plays that set those two once for the action group in C(module_defaults).
+    type: str
+    choices: [old, new]
+  old_install_dir:
+    description:
+      - The OLD installation's C(apigateway) folder, used with O(installation=old). A group option.
+      - Ignored when O(install_dir) is given.
+    type: path
+  new_install_dir:
+    description:
+      - The NEW installation's C(apigateway) folder, used with O(installation=new). A group option.
+      - Ignored when O(install_dir) is given.
+    type: path
   state:
     description: C(started) or C(stopped).
     type: str
@@ -82,11 +104,14 @@ options:
     default: auto
   timeout:
     description:
-      - Seconds one process command may run before it is killed and the task fails. The vendor's
-        C(-d) and C(-k) wait until the daemon is up or gone, which can take a while on a big
-        configuration.
+      - Seconds one process command may run. The vendor's C(-d) and C(-k) wait until the daemon is
+        up or gone, which can take a while on a big configuration.
+      - A command still running then is stopped together with everything it started (SIGTERM to
+        its whole process group, SIGKILL 5 seconds later) and the task fails saying so.
     type: int
     default: 180
+extends_documentation_fragment:
+  - apigw.sysupgrade.group_options
 attributes:
   check_mode:
     description: Only C(-s) (and, where discovery needs it, the listing) runs; the result tells what would be started or stopped.
@@ -98,11 +123,6 @@ attributes:
     description: Target OS family.
     support: full
     platforms: posix
-  action_group:
-    description: Use C(group/apigw.sysupgrade.sysupgrade) in C(module_defaults) to set defaults.
-    support: full
-    membership:
-      - apigw.sysupgrade.sysupgrade
 notes:
   - A failing C(-d)/C(-k) (the state that C(-s) reports afterwards is not the wanted one) fails the
     task with the command, its exit status and output, and the components already handled.
@@ -140,6 +160,24 @@ EXAMPLES = r"""
     state: stopped
   check_mode: true
   register: would
+
+- name: Folders and credentials set once for the action group
+  module_defaults:
+    group/apigw.sysupgrade.sysupgrade:
+      new_install_dir: /opt/Axway-7.7/apigateway
+      old_install_dir: /opt/Axway-7.5.3/apigateway
+  block:
+    - name: Stop the old installation (old_install_dir)
+      apigw.sysupgrade.process:
+        installation: old
+        component: all
+        state: stopped
+
+    - name: Start the new one (new_install_dir)
+      apigw.sysupgrade.process:
+        installation: new
+        component: all
+        state: started
 
 - name: Name the instances yourself instead of discovering them
   apigw.sysupgrade.process:
@@ -204,12 +242,40 @@ commands:
   type: list
   elements: list
   sample: [["/opt/Axway-7.5.3/apigateway/posix/bin/nodemanager", "-s"]]
+install_dir:
+  description: The installation acted on (O(install_dir), or the folder O(installation) chose).
+  returned: when the options were valid
+  type: str
+  sample: /opt/Axway-7.5.3/apigateway
+cmd:
+  description:
+    - The last command run, as an argument list; on failure, the command that failed.
+  returned: when a command ran, or failed to start
+  type: list
+  elements: str
+  sample: ["/opt/Axway-7.5.3/apigateway/posix/bin/nodemanager", "-s"]
+rc:
+  description: Exit status of RV(cmd) (C(124) when it was stopped at O(timeout)).
+  returned: when a command ran
+  type: int
+  sample: 1
+stdout:
+  description: Standard output of RV(cmd).
+  returned: when a command ran
+  type: str
+  sample: ""
+stderr:
+  description: Standard error of RV(cmd).
+  returned: when a command ran
+  type: str
+  sample: ""
 """
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, detach_stdin, discover_instances, ensure, instance_component,
     nodemanager_component)
@@ -235,32 +301,44 @@ def select_components(params, control):
     return instances + nodemanager, how
 
 
+def argument_spec():
+    return group_options.with_group_options(dict(
+        install_dir=dict(type="path"),
+        installation=dict(type="str", choices=["old", "new"]),
+        old_install_dir=dict(type="path"),
+        new_install_dir=dict(type="path"),
+        state=dict(type="str", required=True, choices=["started", "stopped"]),
+        component=dict(type="str", required=True, choices=["nodemanager", "instance", "instances", "all"]),
+        group=dict(type="str"),
+        name=dict(type="str"),
+        instances=dict(type="list", elements="dict", options=dict(
+            group=dict(type="str", required=True),
+            name=dict(type="str", required=True))),
+        discovery=dict(type="str", default="auto", choices=["auto", "listing", "files"]),
+        timeout=dict(type="int", default=180),
+    ))
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            install_dir=dict(type="path", required=True),
-            state=dict(type="str", required=True, choices=["started", "stopped"]),
-            component=dict(type="str", required=True, choices=["nodemanager", "instance", "instances", "all"]),
-            group=dict(type="str"),
-            name=dict(type="str"),
-            instances=dict(type="list", elements="dict", options=dict(
-                group=dict(type="str", required=True),
-                name=dict(type="str", required=True))),
-            discovery=dict(type="str", default="auto", choices=["auto", "listing", "files"]),
-            timeout=dict(type="int", default=180),
-        ),
+        argument_spec=argument_spec(),
         required_if=[("component", "instance", ("group", "name"))],
+        required_one_of=[("install_dir", "installation")],
+        mutually_exclusive=[("install_dir", "installation")],
         supports_check_mode=True,
     )
     params = module.params
-    if not os.path.isdir(params["install_dir"]):
-        module.fail_json(msg="install_dir %s is not a folder on this node" % params["install_dir"])
+    install_dir, error = group_options.chosen_install_dir(params)
+    if error:
+        module.fail_json(msg=error)
+    if not os.path.isdir(install_dir):
+        module.fail_json(msg="install_dir %s is not a folder on this node" % install_dir, install_dir=install_dir)
     if params["timeout"] <= 0:
         module.fail_json(msg="timeout must be a positive number of seconds")
 
     detach_stdin()
-    control = ProcessControl(module, params["install_dir"], params["timeout"])
-    report = dict(started=[], stopped=[], already=[], components=[], discovery=None)
+    control = ProcessControl(module, install_dir, params["timeout"])
+    report = dict(started=[], stopped=[], already=[], components=[], discovery=None, install_dir=install_dir)
     error = None
     try:
         components, report["discovery"] = select_components(params, control)
@@ -268,12 +346,18 @@ def main():
     except ProcessError as exc:
         error = exc
     changed = bool(report["started"] or report["stopped"])
+    # cmd, rc, stdout, stderr: the command that failed, else the last one run.
+    if error is not None and "cmd" in error.details:
+        report.update(error.details)
+    elif control.last is not None:
+        report.update(control.last)
     if error is not None:
         # Failing outside the except block: a clear message, not an "exception occurred" traceback.
-        report.update(error.details)
         module.fail_json(msg=error.msg, changed=changed and not module.check_mode,
                          commands=control.commands, **report)
-    module.exit_json(changed=changed, commands=control.commands, **report)
+    # failed=False explicitly: `rc` is the last command's, and `nodemanager -s` exits 1 for a
+    # stopped process, which Ansible would otherwise take for a failed task.
+    module.exit_json(changed=changed, failed=False, commands=control.commands, **report)
 
 
 if __name__ == "__main__":

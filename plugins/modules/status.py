@@ -33,6 +33,7 @@ options:
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade
   - apigw.sysupgrade.sysupgrade.attributes
+  - apigw.sysupgrade.group_options
 attributes:
   check_mode:
     support: full
@@ -78,14 +79,19 @@ raw:
   type: str
   sample: "System Upgrade Status\n---------------------\nCurrent status: export complete\nNext step: sysupgrade upgrade\n"
 cmd:
-  description: The command line that ran.
-  returned: when the options were valid
-  type: str
-  sample: /opt/Axway-7.7/apigateway/upgrade/bin/sysupgrade status
+  description: The command that ran, as an argument list.
+  returned: when the command ran
+  type: list
+  elements: str
+  sample: [/opt/Axway-7.7/apigateway/upgrade/bin/sysupgrade, status]
 rc:
-  description: Exit status of C(sysupgrade status).
+  description: Exit status of C(sysupgrade status) (C(124) when it was stopped at O(timeout)).
   returned: when the command ran
   type: int
+stdout:
+  description: Standard output of C(sysupgrade status) (the same text as RV(raw)).
+  returned: when the command ran
+  type: str
 stderr:
   description: Standard error of C(sysupgrade status).
   returned: when the command ran
@@ -121,7 +127,7 @@ logs:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
-    install_paths, log_locator, log_parser, status_parser, step_module)
+    group_options, install_paths, log_locator, log_parser, status_parser, step_module)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import SysupgradeRunner
 
 LOGGED_STEPS = ("export", "upgrade", "apply")
@@ -145,16 +151,17 @@ def step_logs(new_install_dir, max_issues):
     return logs
 
 
+def argument_spec():
+    return group_options.with_group_options(dict(
+        new_install_dir=dict(type="path", required=True),
+        timeout=dict(type="int", default=step_module.DEFAULT_TIMEOUT),
+        include_logs=dict(type="bool", default=False),
+        max_issues=dict(type="int", default=10),
+    ))
+
+
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            new_install_dir=dict(type="path", required=True),
-            timeout=dict(type="int", default=step_module.DEFAULT_TIMEOUT),
-            include_logs=dict(type="bool", default=False),
-            max_issues=dict(type="int", default=10),
-        ),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     new_install_dir = module.params["new_install_dir"]
     error = install_paths.check_new_install_dir(new_install_dir)
     if error is None and module.params["timeout"] <= 0:
@@ -164,7 +171,8 @@ def main():
 
     runner = SysupgradeRunner(module, new_install_dir, module.params["timeout"])
     status, run = runner.status()
-    result = dict(changed=False, cmd=run["cmd"], rc=run["rc"], stderr=run["stderr"], raw=status["raw"])
+    result = dict(changed=False, cmd=run["cmd"], rc=run["rc"], stdout=run["stdout"], stderr=run["stderr"],
+                  raw=status["raw"])
     if run["timed_out"]:
         module.fail_json(msg="sysupgrade status did not answer in time and was stopped", **result)
     if run["rc"] != 0 or not status["known"]:
@@ -179,7 +187,7 @@ def main():
             result["logs"] = step_logs(new_install_dir, module.params["max_issues"])
         except (IOError, OSError) as exc:
             module.fail_json(msg="cannot read the sysupgrade logs under %s: %s" % (new_install_dir, exc), **result)
-    module.exit_json(**result)
+    module.exit_json(failed=False, **result)
 
 
 if __name__ == "__main__":

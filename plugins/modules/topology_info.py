@@ -55,17 +55,47 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the ANM's TLS certificate. ANMs normally use a certificate signed by the domain CA,
-        so either give that CA in O(ca_path) or, only on a trusted network, set this to false.
+      - Verify the ANM's TLS certificate.
+      - A real ANM serves a certificate signed by the domain's own CA, which no system trust store
+        holds. Give O(pin_sha256) (what the role does), or that CA in O(ca_path), or, only on a
+        trusted network, set this to false.
+      - Ignored when O(pin_sha256) is given.
+      - A certificate that does not verify fails the task at once, also while waiting
+        (O(wait_timeout)), since waiting never makes a certificate valid.
     type: bool
     default: true
   ca_path:
-    description: PEM file with the CA certificate(s) that signed the ANM's certificate.
+    description:
+      - PEM file on the managed node with the CA certificate(s) that signed the ANM's certificate.
+        The host name in the URL must match the certificate.
     type: path
+  pin_sha256:
+    description:
+      - Accept exactly the certificate with this SHA-256 fingerprint (64 hex digits, colons
+        allowed) and no other, whatever signed it. The chain and the host name are not checked.
+      - The pin is compared before the request is sent, so the credentials never reach a server
+        that does not hold the pinned certificate.
+      - Take it from RV(certificate_sha256) of a call made on the ANM's own node to its loopback
+        (C(https://127.0.0.1:8090), as the vendor's REST API page does), where the SSH connection
+        Ansible authenticated vouches for the machine.
+    type: str
   timeout:
-    description: Seconds to wait for the ANM to answer.
+    description: Seconds to wait for the ANM to answer one request.
     type: int
     default: 30
+  wait_for_version:
+    description:
+      - With O(wait_timeout), keep asking until the ANM answers with a C(productVersion) that
+        starts with this value (an ANM that still answers as the old version is not ready).
+    type: str
+  wait_timeout:
+    description:
+      - Seconds to keep asking while the ANM does not answer yet (connection refused, timed out,
+        HTTP 502/503/504) or, with O(wait_for_version), answers as another version. C(0) asks once.
+      - A certificate that does not verify, refused credentials (HTTP 401/403) and any other
+        answer fail at once, never retried.
+    type: int
+    default: 0
   detect_local_host:
     description:
       - With O(install_dir), try to tell which topology host this machine is (RV(local_host)).
@@ -86,11 +116,6 @@ attributes:
     description: Target OS family.
     support: full
     platforms: posix
-  action_group:
-    description: Use C(group/apigw.sysupgrade.sysupgrade) in C(module_defaults) to set defaults.
-    support: full
-    membership:
-      - apigw.sysupgrade.sysupgrade
 notes:
   - Errors (file missing, ANM unreachable, HTTP 401, not JSON, not a topology) fail the task with a
     message naming the file or URL.
@@ -98,6 +123,8 @@ notes:
     lists are used.
 seealso:
   - module: apigw.sysupgrade.process
+extends_documentation_fragment:
+  - apigw.sysupgrade.group_options
 """
 
 EXAMPLES = r"""
@@ -110,15 +137,32 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     anm_host: "{{ topo.anm_hosts | first }}"
 
-- name: Ask the Admin Node Manager itself, trusting the domain CA
+- name: On the ANM's own node, read its certificate and topology over the loopback
+  apigw.sysupgrade.topology_info:
+    anm_url: https://127.0.0.1:8090
+    username: admin
+    password: "{{ vault_anm_password }}"
+    validate_certs: false  # the connection never leaves this node, which SSH authenticated
+    wait_for_version: "7.7"
+    wait_timeout: 300
+  register: anm_local
+  delegate_to: node1
+  run_once: true
+
+- name: From another node, accept only that certificate
+  apigw.sysupgrade.topology_info:
+    anm_host: NodeA
+    username: admin
+    password: "{{ vault_anm_password }}"
+    pin_sha256: "{{ anm_local.certificate_sha256 }}"
+  register: anm_topo
+
+- name: Or trust the domain CA from a file on the node
   apigw.sysupgrade.topology_info:
     anm_host: NodeA
     username: admin
     password: "{{ vault_anm_password }}"
     ca_path: /etc/pki/apigw/domain-ca.pem
-  delegate_to: localhost
-  run_once: true
-  register: anm_topo
 
 - name: Same from a full URL, without certificate checks (trusted network only)
   apigw.sysupgrade.topology_info:
@@ -221,21 +265,47 @@ local_is_anm:
   description: Whether RV(local_host) runs an Admin Node Manager; null when RV(local_host) is null.
   returned: always
   type: bool
+certificate_sha256:
+  description:
+    - SHA-256 of the certificate the ANM served (64 lower-case hex digits), for O(pin_sha256).
+      Null when the topology came from the file. Also returned when the task fails after the TLS
+      handshake, for example on a pin mismatch.
+  returned: always
+  type: str
+  sample: 3f2a9c0e5b7d41a8c6e2f0b9d8a7c6e5f4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9
+trust:
+  description: How the ANM's certificate was checked, C(pin), C(ca), C(system) or C(none); null for the file.
+  returned: always
+  type: str
+  sample: pin
+attempts:
+  description: Requests made to the ANM (more than one only while waiting, see O(wait_timeout)).
+  returned: always
+  type: int
+  sample: 1
+failure_kind:
+  description:
+    - On failure only, what failed, so that a playbook can tell the cases apart. C(certificate)
+      (the certificate does not verify or is not the pinned one), C(auth) (HTTP 401/403),
+      C(unavailable) (no answer, or not ready within O(wait_timeout)), C(http) (another HTTP
+      status), C(protocol) (not JSON, or not a topology), C(file) (the topology file).
+  returned: failure
+  type: str
+  sample: certificate
 """
 
 import os
-import socket
-import ssl
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible.module_utils.urls import open_url
 
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.anm_client import (
+    PROTOCOL, AnmError, get_json, normalize_sha256, wait_for)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import (
-    TopologyError, detect_local_host, first_anm_marker, is_first_anm, parse_topology_text,
+    TopologyError, detect_local_host, first_anm_marker, is_first_anm, normalise_topology,
     read_topology_file, topology_file)
 
-from urllib.error import HTTPError, URLError
 
 API_PATH = "/api/topology"
 
@@ -250,34 +320,36 @@ def topology_url(params):
     return "https://%s:%d%s" % (host, params["anm_port"], API_PATH)
 
 
-def _http_failure(url, exc, username):
-    if exc.code == 401:
-        return "ANM at %s refused the credentials of user %r (HTTP 401 Unauthorized)" % (url, username)
-    if exc.code == 403:
-        return "ANM at %s denied user %r access to the topology (HTTP 403 Forbidden)" % (url, username)
-    return "ANM at %s answered HTTP %s %s" % (url, exc.code, exc.reason)
+def trust_of(params):
+    """The trust the options ask for: a pin beats a CA file, which beats the system store."""
+    if params["pin_sha256"]:
+        return "pin"
+    if not params["validate_certs"]:
+        return "none"
+    return "ca" if params["ca_path"] else "system"
 
 
-def fetch_topology_text(params, url):
-    """GET the topology; raise TopologyError with a message that names the URL."""
-    try:
-        response = open_url(url, method="GET", headers={"Accept": "application/json"},
-                            url_username=params["username"], url_password=params["password"],
-                            force_basic_auth=True, validate_certs=params["validate_certs"],
-                            ca_path=params["ca_path"], timeout=params["timeout"])
-        return response.read()
-    except HTTPError as exc:  # before URLError: it is a subclass
-        raise TopologyError(_http_failure(url, exc, params["username"]))
-    except URLError as exc:
-        reason = to_native(getattr(exc, "reason", exc))
-        hint = ""
-        if "CERTIFICATE_VERIFY_FAILED" in reason or "certificate" in reason.lower():
-            hint = " (give the CA that signed the ANM certificate in ca_path, or validate_certs: false)"
-        raise TopologyError("cannot reach ANM at %s: %s%s" % (url, reason, hint))
-    except (socket.timeout, ssl.SSLError, OSError) as exc:
-        raise TopologyError("cannot reach ANM at %s: %s" % (url, to_native(exc)))
-    except Exception as exc:  # open_url also raises its own ConnectionError/SSLValidationError types
-        raise TopologyError("cannot read topology from ANM at %s: %s" % (url, to_native(exc)))
+def fetch_topology(params, url, trust):
+    """-> (topology, certificate_sha256, attempts); raise AnmError with a kind."""
+    def call():
+        data, served = get_json(url, params["username"], params["password"], trust=trust,
+                                ca_path=params["ca_path"], pin_sha256=params["pin_sha256"],
+                                timeout=params["timeout"])
+        try:
+            return normalise_topology(data, url), served
+        except TopologyError as exc:
+            raise AnmError(PROTOCOL, url, to_native(exc), served)
+
+    wanted = params["wait_for_version"]
+
+    def accept(answer):
+        version = answer[0].get("product_version") or ""
+        if wanted and not str(version).startswith(wanted):
+            return "it answers as version %s, not %s" % (version or "unknown", wanted)
+        return None
+
+    (topology, served), attempts = wait_for(call, url, params["wait_timeout"], accept)
+    return topology, served, attempts
 
 
 def local_facts(params, topology):
@@ -298,7 +370,7 @@ def local_facts(params, topology):
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
+        argument_spec=group_options.with_group_options(dict(
             install_dir=dict(type="path"),
             anm_url=dict(type="str"),
             anm_host=dict(type="str"),
@@ -307,9 +379,12 @@ def main():
             password=dict(type="str", no_log=True),
             validate_certs=dict(type="bool", default=True),
             ca_path=dict(type="path"),
+            pin_sha256=dict(type="str"),
             timeout=dict(type="int", default=30),
+            wait_for_version=dict(type="str"),
+            wait_timeout=dict(type="int", default=0),
             detect_local_host=dict(type="bool", default=True),
-        ),
+        )),
         required_one_of=[("install_dir", "anm_url", "anm_host")],
         mutually_exclusive=[("anm_url", "anm_host")],
         supports_check_mode=True,
@@ -319,27 +394,41 @@ def main():
 
     if params["install_dir"] and not os.path.isdir(params["install_dir"]):
         module.fail_json(msg="install_dir %s is not a folder on this node" % params["install_dir"])
+    if params["wait_timeout"] < 0:
+        module.fail_json(msg="wait_timeout must be 0 or a positive number of seconds, not %s" % params["wait_timeout"])
+    if params["pin_sha256"]:
+        try:
+            params["pin_sha256"] = normalize_sha256(params["pin_sha256"])
+        except ValueError as exc:
+            module.fail_json(msg="pin_sha256: %s" % to_native(exc))
+    result = dict(changed=False, certificate_sha256=None, trust=None, attempts=0)
     if from_api:
         source, where = "api", topology_url(params)
+        result["trust"] = trust_of(params)
         if not params["username"] or params["password"] is None:
             module.fail_json(msg="username and password are required to read the topology from %s" % where)
     else:
         source, where = "file", topology_file(params["install_dir"])
-    error = None
+    result.update(source=source, topology_source=where)
+    failure = None
     try:
         if from_api:
-            topology = parse_topology_text(fetch_topology_text(params, where), where)
+            topology, result["certificate_sha256"], result["attempts"] = fetch_topology(
+                params, where, result["trust"])
         else:
             topology = read_topology_file(where)
+    except AnmError as exc:
+        failure = dict(msg="ANM at %s: %s" % (exc.url, exc.reason), failure_kind=exc.kind,
+                       certificate_sha256=exc.certificate_sha256, attempts=exc.attempts)
     except TopologyError as exc:
-        error = to_native(exc)
-    if error:
+        failure = dict(msg=to_native(exc), failure_kind="file")
+    if failure:
         # Failing outside the except block: a clear message, not an "exception occurred" traceback.
-        module.fail_json(msg=error)
+        result.update(failure)
+        module.fail_json(**result)
 
     for warning in topology.pop("warnings"):
         module.warn(warning)
-    result = dict(changed=False, source=source, topology_source=where)
     result.update(topology)
     result.update(local_facts(params, topology))
     module.exit_json(**result)

@@ -50,14 +50,46 @@ def test_first_anm_marker_only_on_node1(ans, node, name, is_anm):
     assert (run.result["local_host"], run.result["local_is_anm"]) == (name, is_anm)
 
 
-def test_api_with_the_lab_ca(ans, vendor3):
-    # Asked from NodeB (no ANM there). /tmp, and so the lab CA file, is shared by every lab host.
-    run = topology_info(ans, "node2", anm_host="NodeA", ca_path=str(vendor3.ca_path), **CREDS)
+def loopback_pin(ans, node="node1"):
+    """What the operator's run does: read the certificate the ANM serves on its own node's loopback
+    (through the SSH connection Ansible authenticated)."""
+    run = topology_info(ans, node, anm_url="https://127.0.0.1:8090", validate_certs=False, **CREDS)
+    assert run.ok, run
+    assert run.result["trust"] == "none" and len(run.result["certificate_sha256"]) == 64
+    return run.result["certificate_sha256"]
+
+
+def test_api_with_the_pin_read_on_the_anm_loopback(ans):
+    # No CA file and no system trust: the lab's ANMs, like a real domain's, serve certificates of
+    # the domain's own CA (upgrade_script.md; rest_api.md calls them with curl --insecure).
+    pin = loopback_pin(ans)
+    run = topology_info(ans, "node2", anm_host="NodeA", pin_sha256=pin, **CREDS)
     assert run.ok, run
     r = run.result
     assert r["changed"] is False and r["source"] == "api" and r["topology_source"] == API
+    assert (r["trust"], r["certificate_sha256"]) == ("pin", pin)
     assert r["anm_hosts"] == ["NodeA", "NodeC"] and len(r["hosts"]) == 3
     assert r["is_first_anm"] is None  # no install_dir: nothing local was asked
+
+
+def test_the_pin_refuses_another_host_at_once(ans):
+    # NodeC also runs an ANM with a certificate of the same domain CA: it is still not NodeA's.
+    pin = loopback_pin(ans)
+    run = topology_info(ans, "node2", anm_host="NodeC", pin_sha256=pin, wait_timeout=60, **CREDS)
+    assert run.failed and run.result["failure_kind"] == "certificate", run
+    assert run.result["msg"].startswith("ANM at https://NodeC:8090/api/topology: the server's certificate (SHA-256 ")
+    assert "is not the pinned one (SHA-256 %s)" % pin in run.result["msg"]
+    assert run.result["attempts"] == 1  # refused before the request was sent, and never retried
+
+
+def test_a_ca_file_checks_the_host_name(ans, vendor3):
+    # The lab's CA file (test equipment, on the controller's /tmp, which the lab hosts share):
+    # the certificate is the domain's, but 127.0.0.1 is not a name it was issued for.
+    ok = topology_info(ans, "node2", anm_host="NodeA", ca_path=str(vendor3.ca_path), **CREDS)
+    assert ok.ok and ok.result["trust"] == "ca", ok
+    run = topology_info(ans, "node1", anm_url="https://127.0.0.1:8090", ca_path=str(vendor3.ca_path), **CREDS)
+    assert run.failed and run.result["failure_kind"] == "certificate", run
+    assert "certificate verify failed" in run.result["msg"] and "127.0.0.1" in run.result["msg"]
 
 
 def test_api_without_certificate_checks(ans):
@@ -67,26 +99,14 @@ def test_api_without_certificate_checks(ans):
 
 
 def test_api_untrusted_certificate_is_explained(ans):
+    # The system trust store does not hold the domain CA, as on a real domain.
     run = topology_info(ans, "node2", anm_host="NodeA", **CREDS)
-    assert run.failed, run
-    assert API in run.result["msg"] and "ca_path" in run.result["msg"]
+    assert run.failed and run.result["failure_kind"] == "certificate", run
+    assert run.result["msg"].startswith("ANM at %s: certificate verify failed" % API)
 
 
-def test_api_wrong_password(ans, vendor3):
-    run = topology_info(ans, "node2", anm_host="NodeA", ca_path=str(vendor3.ca_path),
+def test_api_wrong_password(ans):
+    run = topology_info(ans, "node2", anm_host="NodeA", pin_sha256=loopback_pin(ans),
                         username=CREDS["username"], password="not-{{ apigw_admin_password }}")
-    assert run.failed, run
-    assert run.result["msg"] == "ANM at %s refused the credentials of user 'admin' (HTTP 401 Unauthorized)" % API
-
-
-def test_api_on_a_plain_node_manager(ans):
-    # NodeB's Node Manager answers HTTPS on 8090 but is no Admin Node Manager.
-    run = topology_info(ans, "node2", anm_host="NodeB", validate_certs=False, **CREDS)
-    assert run.failed, run
-    assert "https://NodeB:8090/api/topology" in run.result["msg"]
-
-
-def test_api_unreachable(ans):
-    run = topology_info(ans, "node2", anm_host="NodeA", anm_port=8099, timeout=5, validate_certs=False, **CREDS)
-    assert run.failed, run
-    assert run.result["msg"].startswith("cannot reach ANM at https://NodeA:8099/api/topology")
+    assert run.failed and run.result["failure_kind"] == "auth", run
+    assert run.result["msg"] == "ANM at %s: user 'admin' was refused: HTTP 401 Unauthorized" % API

@@ -86,7 +86,8 @@ def anm_topology(the_lab, node="node1"):
 
 def secrets(the_lab):
     info = the_lab.info
-    return [info["admin_password"], info["domain_passphrase"]]
+    cassandra_password = (info.get("cassandra") or {}).get("password")
+    return [info["admin_password"], info["domain_passphrase"]] + ([cassandra_password] if cassandra_password else [])
 
 
 PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")

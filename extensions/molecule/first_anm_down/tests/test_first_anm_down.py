@@ -36,4 +36,6 @@ def test_report_shows_where_the_apply_stopped(steps):
     [error] = report.issues(failed, "APPLY", "error")
     assert "does not answer as 7.7" in error["message"]
     assert report.data["resume"][0]["host"] == failed
-    assert report.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit %s" % failed)
+    assert report.data["resume"][0]["command"].endswith(
+        "apigw.sysupgrade.apply --limit %s   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true"
+        % failed)

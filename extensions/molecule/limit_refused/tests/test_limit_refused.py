@@ -46,4 +46,5 @@ def test_refused_run_still_reports_where_every_node_stands(steps):
     assert report.issues(severity="error") == []
     # The way on: the first Admin Node Manager first.
     assert [r["host"] for r in report.data["resume"]] == ["node1", "node2", "node3"]
-    assert report.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit node1")
+    assert report.data["resume"][0]["command"].endswith(
+        "apigw.sysupgrade.apply --limit node1   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true")

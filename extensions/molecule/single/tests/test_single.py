@@ -9,7 +9,23 @@ testinfra_hosts = ["node1"]
 
 
 def test_steps_succeeded():
-    assert {name: s["rc"] for name, s in vh.steps().items()} == {"test_upgrade": 0, "apply": 0}
+    assert {name: s["rc"] for name, s in vh.steps().items()} == {
+        "wrong_cassandra_password": 2, "test_upgrade": 0, "apply": 0}
+
+
+def test_an_authenticated_cassandra_gets_the_inventory_login(steps):
+    lab = vh.lab()
+    upgrades = vh.sysupgrade_calls(lab, "node1", "upgrade")
+    assert len(upgrades) == 2
+    for call in upgrades:
+        assert vh.option_value(call["argv"], "--cass_username") == lab.info["cassandra"]["username"]
+        assert vh.option_value(call["argv"], "--cass_password") == "********"
+    wrong = vh.Report("wrong_cassandra_password")
+    assert wrong.cell("node1", "EXPORT")["result"] == "PASSED"
+    assert wrong.cell("node1", "UPGRADE")["result"] == "FAILED"
+    for name in ("wrong_cassandra_password", "test_upgrade"):
+        out = steps[name]["stdout"]
+        assert "Wrong-Cass-1" not in out and lab.info["cassandra"]["password"] not in out
 
 
 def test_upgraded_and_running(host):

@@ -85,7 +85,8 @@ def test_reports_follow_the_upgrade_phase_by_phase(lab):
         assert [tested.cell(node, p)["result"] for p in vh.PHASES] == ["PASSED"] * 3 + ["NOT RUN"] * 3
     # What comes next: apply, the first Admin Node Manager first.
     assert [r["host"] for r in tested.data["resume"]] == ["node1", "node2", "node3"]
-    assert tested.data["resume"][0]["command"].endswith("apigw.sysupgrade.apply --limit node1")
+    assert tested.data["resume"][0]["command"].endswith(
+        "apigw.sysupgrade.apply --limit node1   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true")
 
     first = vh.Report("apply_first")
     assert [first.cell("node1", p)["result"] for p in ("STOP-OLD", "APPLY", "VERIFY")] == ["PASSED"] * 3

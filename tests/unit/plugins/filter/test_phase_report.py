@@ -94,7 +94,9 @@ def test_a_recorded_failure_outside_a_step_fails_the_first_unfinished_phase():
     assert [cells[p]["result"] for p in ("EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")] == [
         "SKIPPED", "SKIPPED", "SKIPPED", "FAILED", "NOT RUN"]
     assert report["issues"][0]["phase"] == "APPLY" and "does not answer" in report["issues"][0]["message"]
-    assert report["resume"][0]["command"] == "ansible-playbook apigw.sysupgrade.apply --limit node2"
+    assert report["resume"][0]["command"] == (
+        "ansible-playbook apigw.sysupgrade.apply --limit node2"
+        "   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true")
 
 
 def test_steps_done_in_earlier_runs_are_skipped_not_missing():
@@ -116,7 +118,7 @@ def test_apply_is_offered_only_once_every_test_upgrade_passed_first_anm_first():
     done["node3"].append("upgrade")
     report = phase_report(["node2", "node1", "node3"], {"node1": {}, "node2": {}, "node3": {}},
                           completed=done, first_anm="node1")
-    assert [r["command"].split()[-1] for r in report["resume"]] == ["node1", "node2", "node3"]
+    assert [r["command"].split("#")[0].split()[-1] for r in report["resume"]] == ["node1", "node2", "node3"]
     assert all("apigw.sysupgrade.apply" in r["command"] for r in report["resume"])
 
 
@@ -129,3 +131,26 @@ def test_a_node_lost_during_a_step_is_unreachable_in_that_phase_only():
                                           "STOP-OLD": "NOT RUN", "APPLY": "NOT RUN", "VERIFY": "NOT RUN"}
     assert [(i["phase"], i["check"]) for i in report["issues"]] == [("EXPORT", "unreachable")]
     assert "Connection timed out" in report["issues"][0]["message"]
+
+
+def test_a_node_lost_after_its_test_upgrade_is_not_sent_back_to_it():
+    # node2 passed its test upgrade (apply's gates read it) and was lost during its apply: its
+    # status cannot be read now, but it must resume with apply, not test_upgrade.
+    readiness = {"ready": ["node2"], "applied": ["node1"]}
+    hostvars = {"node1": {"apigw_readiness": readiness}, "node2": {"apigw_readiness": readiness}}
+    report = phase_report(["node1", "node2"], hostvars, gone_hosts=["node2"],
+                          completed={"node1": ["export", "upgrade", "apply"]}, first_anm="node1")
+    cells = report["rows"][1]["phases"]
+    assert cells["EXPORT"]["result"] == "SKIPPED" and cells["STOP-OLD"]["result"] == "UNREACHABLE"
+    assert report["resume"][0]["command"].startswith("ansible-playbook apigw.sysupgrade.apply --limit node2")
+
+
+def test_a_failed_cell_counts_the_error_the_list_shows():
+    upgrade = {"failed": True, "changed": False, "msg": "upgrade timed out after 60 s",
+               "counts": {"error": 0, "warning": 0}}
+    hostvars = {"node1": {"apigw_upgrade": upgrade}}
+    report = phase_report(["node1"], hostvars, phases=["PREFLIGHT", "EXPORT", "UPGRADE"])
+    cell = report["rows"][0]["phases"]["UPGRADE"]
+    assert (cell["result"], cell["errors"]) == ("FAILED", 1)
+    assert [i["message"] for i in report["issues"]] == ["upgrade timed out after 60 s"]
+    assert "FAILED W0 E1" in "\n".join(report["table"])

@@ -1,10 +1,17 @@
 """Process command helpers: command lines, the listing parser, discovery, -d/-k verification."""
 import json
+import os
+import stat
+import sys
 import time
 
 import pytest
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import processes as p
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_watchdog
+from ansible_collections.apigw.sysupgrade.tests.unit.plugins.modules.conftest import WATCHDOG_PREFIX, module_args
 
 INSTALL = "/opt/Axway-7.5.3/apigateway"
 BIN = INSTALL + "/posix/bin"
@@ -162,18 +169,20 @@ def test_discover_instances(tmp_path, dirs, listing, method, expected, how, list
 # ---- ProcessControl: running, timing out, verifying ----
 
 class FakeModule(object):
-    """run_command answers from a list of (rc, out, err); records argv and keyword arguments."""
+    """run_command answers from a list of (rc, out, err); records the command (unwrapped from the
+    watchdog), the keyword arguments and the watchdog's own arguments."""
 
-    def __init__(self, answers, on_start=None):
+    def __init__(self, answers):
         self.answers = list(answers)
         self.calls = []
+        self.wrappers = []
         self.warnings = []
-        self.on_start = on_start
 
     def run_command(self, argv, **kwargs):
-        self.calls.append((argv, kwargs))
-        if self.on_start:
-            self.on_start(kwargs["before_communicate_callback"])
+        wrapper = list(argv[:WATCHDOG_PREFIX])
+        assert wrapper[:3] == [sys.executable, "-c", step_watchdog.WATCHDOG_SOURCE]
+        self.wrappers.append(wrapper)
+        self.calls.append((list(argv[WATCHDOG_PREFIX:]), kwargs))
         return self.answers.pop(0)
 
     def warn(self, msg):
@@ -197,7 +206,11 @@ def test_commands_run_in_bin_with_c_locale(install):
     assert argv == [install + "/posix/bin/nodemanager", "-s"]
     assert kwargs["cwd"] == install + "/posix/bin"
     assert kwargs["environ_update"] == {"LANG": "C", "LC_ALL": "C"}
+    assert kwargs["data"] is None and kwargs["expand_user_and_vars"] is False
+    # under the watchdog: time limit, kill grace, standard input on /dev/null
+    assert module.wrappers[0][3:] == ["5", str(p.KILL_GRACE_SECONDS), "null"]
     assert control.commands == [argv]
+    assert control.last == dict(cmd=argv, rc=0, stdout="", stderr="")
 
 
 def test_status_other_exit_is_an_error(install):
@@ -242,23 +255,53 @@ def test_change_late_success_and_nonzero_exit_warns(install):
     assert "exited 3" in module.warnings[0]
 
 
-def test_timeout_kills_the_command(install):
-    killed = []
-
-    class Proc(object):
-        def kill(self):
-            killed.append(True)
-
-    def slow_start(callback):
-        callback(Proc())
-        time.sleep(0.3)
-
-    module = FakeModule([(-9, "", "")], on_start=slow_start)
-    control = p.ProcessControl(module, install, timeout=0.05)
+def test_timeout_reported_by_the_watchdog_is_an_error(install):
+    note = "\n%s after 0.05 s; process group stopped\n" % step_watchdog.TIMEOUT_MARKER
+    module, control = control_for(install, [(step_watchdog.TIMEOUT_EXIT_CODE, "half", note)])
+    control.timeout = 0.05
     with pytest.raises(p.ProcessError) as err:
         control.change(NM, True)
-    assert killed == [True]
-    assert err.value.msg == "%s/posix/bin/nodemanager -d did not finish within 0.05 seconds (timeout)" % install
+    assert err.value.msg == ("%s/posix/bin/nodemanager -d did not finish within 0.05 seconds (timeout); "
+                             "its process group was stopped" % install)
+    assert err.value.details == dict(cmd=[install + "/posix/bin/nodemanager", "-d"], rc=124, stdout="half", stderr=note)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:  # a zombie waiting for its reaper is dead for our purpose
+        with open("/proc/%d/stat" % pid) as handle:
+            return handle.read().split()[2] != "Z"
+    except IOError:
+        return False
+
+
+def test_timeout_stops_the_whole_process_group_with_the_real_run_command(tmp_path):
+    """A real child that forks a grandchild holding stdout: the call returns soon after the time
+    limit, and the grandchild is gone too (run_command and a kill of the child alone left it)."""
+    install = make_install(tmp_path, [])
+    pid_file = tmp_path / "grandchild.pid"
+    script = os.path.join(install, "posix", "bin", "nodemanager")
+    with open(script, "w") as handle:
+        handle.write("#!/bin/sh\nsleep 60 &\necho $! > '%s'\nsleep 60\n" % pid_file)
+    os.chmod(script, os.stat(script).st_mode | stat.S_IXUSR)
+    with module_args({}):
+        module = AnsibleModule(argument_spec={})
+    control = p.ProcessControl(module, install, timeout=1, grace=2)
+    started = time.time()
+    with pytest.raises(p.ProcessError) as err:
+        control.is_running(NM)
+    elapsed = time.time() - started
+    assert 1 <= elapsed < 1 + 2 + 3, elapsed
+    assert "did not finish within 1 seconds (timeout); its process group was stopped" in err.value.msg
+    assert err.value.details["rc"] == step_watchdog.TIMEOUT_EXIT_CODE
+    grandchild = int(pid_file.read_text())
+    deadline = time.time() + 2
+    while _alive(grandchild) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not _alive(grandchild)
 
 
 def test_listing_reads_stdout_and_stderr(install):

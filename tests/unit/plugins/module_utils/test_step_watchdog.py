@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_watchdog
 
 
@@ -122,3 +124,46 @@ def test_term_stops_the_step_too():
     proc.send_signal(signal.SIGTERM)
     out, _err = proc.communicate(timeout=20)
     assert proc.returncode == 128 + signal.SIGTERM and out == ""
+
+
+# ---- run(): the one way commands run, through module.run_command ----
+
+class RecordingModule(object):
+    def __init__(self, answer):
+        self.answer = answer
+        self.calls = []
+
+    def run_command(self, argv, **kwargs):
+        self.calls.append((argv, kwargs))
+        return self.answer
+
+
+def test_run_wraps_the_command_and_reports_a_timeout():
+    note = "\n%s after 2 s; process group stopped\n" % step_watchdog.TIMEOUT_MARKER
+    module = RecordingModule((124, "out", "err" + note))
+    result = step_watchdog.run(module, ["/bin/tool", "-s"], 2, cwd="/tmp", environ_update={"LANG": "C"}, grace=3)
+    argv, kwargs = module.calls[0]
+    assert argv == step_watchdog.watchdog_argv(["/bin/tool", "-s"], 2, False, grace=3)
+    assert kwargs == dict(data=None, binary_data=False, cwd="/tmp", environ_update={"LANG": "C"},
+                          expand_user_and_vars=False)
+    assert (result["rc"], result["stdout"], result["stderr"], result["timed_out"]) == (124, "out", "err" + note, True)
+    assert step_watchdog.without_note(result["stderr"]) == "err"
+
+
+def test_run_with_answers_gives_the_pipe():
+    module = RecordingModule((0, "", ""))
+    result = step_watchdog.run(module, ["/bin/tool"], 5, cwd="/tmp", data="a\nb")
+    argv, kwargs = module.calls[0]
+    assert argv[5] == "pipe" and kwargs["data"] == "a\nb"
+    assert result["timed_out"] is False
+
+
+@pytest.mark.parametrize("stderr, expected", [
+    ("", ""),
+    (None, ""),
+    ("plain\n", "plain\n"),
+    ("Passphrase: \n%s after 1 s\n" % step_watchdog.TIMEOUT_MARKER, "Passphrase: "),
+    ("%s after 1 s\n" % step_watchdog.TIMEOUT_MARKER, ""),
+])
+def test_without_note(stderr, expected):
+    assert step_watchdog.without_note(stderr) == expected

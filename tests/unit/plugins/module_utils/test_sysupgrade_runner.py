@@ -74,9 +74,15 @@ def test_failure_passes_rc_and_stderr(runner):
 
 def test_status(runner):
     status, result = runner.status()
-    assert status["completed"] == ["export"] and result["cmd"].endswith("sysupgrade status")
+    assert status["completed"] == ["export"] and result["cmd"] == [runner.executable, "status"]
 
 
 def test_display_masks_secret_option_values(runner):
     shown = runner.display("upgrade", ["--cass_password", "anything", "--cass_host", "h"])
     assert shown.endswith("sysupgrade upgrade --cass_password ******** --cass_host h")
+
+
+def test_cmd_is_the_argument_list_with_secrets_masked(runner):
+    result = runner.run("upgrade", ["--cass_password", "s3cret", "--cass_host", "h"])
+    assert result["cmd"] == [runner.executable, "upgrade", "--cass_password", "********", "--cass_host", "h"]
+    assert "args=upgrade --cass_password ******** --cass_host h" in result["stdout"]

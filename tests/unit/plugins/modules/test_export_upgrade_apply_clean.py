@@ -70,7 +70,7 @@ def test_exact_command_line_and_stdin(step, extra, arguments, data, installs, fa
     assert call.kwargs["binary_data"] is False
     assert call.kwargs["expand_user_and_vars"] is False
     assert result["changed"] is True
-    assert result["cmd"].startswith(installs["sysupgrade"] + " " + step)
+    assert result["cmd"] == [a if a != CPW else MASK for a in expected]    # an argument list, secrets masked
     assert result["answered_on_stdin"] == [n for n, v in (("password", PW), ("domain_passphrase", DP)) if data and v in data]
 
 
@@ -136,10 +136,13 @@ def test_check_mode_reports_the_command_and_runs_only_status(step, installs, fak
     assert kind == "exit"
     assert result["changed"] is True
     assert [c.subcommand for c in fake.calls] == ["status"]
-    assert "would run" in result["msg"] and installs["sysupgrade"] in result["cmd"]
+    assert "would run %s %s" % (installs["sysupgrade"], step) in result["msg"]
+    assert result["cmd"][:2] == [installs["sysupgrade"], step]
     assert PW not in json.dumps(result) and CPW not in json.dumps(result)
     if step == "upgrade":
-        assert "--cass_password %s" % MASK in result["cmd"]
+        assert "--cass_password %s" % MASK in result["msg"]
+        index = result["cmd"].index("--cass_password")
+        assert result["cmd"][index + 1] == MASK
 
 
 def test_check_mode_when_already_done_is_not_changed(installs, fake, run_module):
@@ -255,8 +258,9 @@ def test_timeout_is_reported(installs, fake, run_module):
     assert "time limit of 5 s" in result["msg"] and result["timed_out"] is True and result["rc"] == 124
     assert "exit code" not in result["msg"]
     assert "watchdog" not in result["msg"]
-    # what it was doing when stopped: the last line of its log
-    assert result["msg"].startswith("sysupgrade upgrade failed: 2026-11-25 03:10:00 INFO working. Why: still running after the time limit of 5 s;")
+    # The timeout is the headline; what it was doing when stopped (its last log line) follows.
+    assert result["msg"].startswith("sysupgrade upgrade timed out: still running after 5 s, so it was stopped")
+    assert "Last log line: 2026-11-25 03:10:00 INFO working. Why: still running after the time limit of 5 s;" in result["msg"]
 
 
 def test_a_prompt_is_reported(installs, fake, run_module):
@@ -266,10 +270,34 @@ def test_a_prompt_is_reported(installs, fake, run_module):
     assert kind == "fail" and "asked a question on standard input" in result["msg"] and "[y/N]" in result["msg"]
 
 
-def test_no_value_supplied_is_reported_as_a_prompt(installs, fake, run_module):
+def test_the_lab_wording_alone_is_not_taken_for_a_prompt(installs, fake, run_module):
+    """The lab's own error text for a missing credential is no evidence of a question: the step
+    fails on its exit code and status, and the text is shown as the tool's message."""
     fake.set_outcome("export", rc=1, advance=False, log=None, stderr="ERROR: No value supplied for password (use --password)\n")
     kind, result, _w = run_module(export, base_args("export", installs))
     assert kind == "fail" and "No value supplied for password" in result["msg"]
+    assert "asked a question" not in result["msg"]
+    assert result["failure_reasons"] == ["exit code 1", "status did not advance (still 'not started')"]
+
+
+def test_a_credential_asked_again_names_its_option(installs, fake, run_module):
+    fake.state = "upgrade"
+    fake.set_outcome("apply", rc=1, advance=False, log=None,
+                     stdout="User password: Key passphrase: Key passphrase: ")
+    kind, result, _w = run_module(apply, base_args("apply", installs))
+    assert kind == "fail"
+    assert result["failure_reasons"][0] == (
+        "it asked a question on standard input that the module does not answer, and read end of file: 'Key passphrase:' "
+        "(asked again after the value given, which it probably refused; check the option domain_passphrase)")
+    assert result["answered_on_stdin"] == ["password", "domain_passphrase"]
+
+
+def test_a_question_that_did_not_stop_the_step_is_a_warning(installs, fake, run_module):
+    fake.set_outcome("export", stdout="Export done. Show the report now (y/n)? ")
+    kind, result, warnings = run_module(export, base_args("export", installs))
+    assert kind == "exit" and result["changed"] is True
+    assert warnings == ["sysupgrade export asked a question on standard input that the module does not answer "
+                        "('Show the report now (y/n)?'); it read end of file, went on and succeeded"]
 
 
 # ---------------------------------------------------------------- validation before running
@@ -360,7 +388,7 @@ def test_cass_password_is_masked_in_every_field(installs, fake, run_module):
     kind, result, _w = run_module(upgrade, dict(base_args("upgrade", installs), cass_password=CPW))
     assert kind == "exit"
     assert CPW not in json.dumps(result)
-    assert "--cass_password " + MASK in result["cmd"]
+    assert result["cmd"][result["cmd"].index("--cass_password") + 1] == MASK
     assert CPW in fake.step_calls[0].argv     # vendor limitation: no other way to hand it over
 
 
@@ -413,7 +441,8 @@ def test_clean_that_does_not_reset_status_fails(installs, fake, run_module):
 
 
 def test_a_prompt_answered_by_end_of_file_is_reported(installs, fake, run_module):
-    """The lab's `prompt` fault: the question, then the tool's own error on the same line."""
+    """The lab's `prompt` fault: a yes/no choice (recognised by its shape), then the tool's own error
+    on the same line, since the end-of-file answer was not echoed."""
     fake.state = "export"
     fake.set_outcome("upgrade", rc=1, advance=False,
                      log="[Confirmation] : FAILED\n[ERROR] messages from [Confirmation] :\nERROR: Operation cancelled by user.\n",

@@ -6,8 +6,9 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import processes
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import processes, step_watchdog
 from ansible_collections.apigw.sysupgrade.plugins.modules import process
+from ansible_collections.apigw.sysupgrade.tests.unit.plugins.modules.conftest import WATCHDOG_PREFIX
 
 
 class Done(Exception):
@@ -28,6 +29,8 @@ class FakeGateway(object):
         self.calls = []
 
     def handle(self, argv, **kwargs):
+        assert argv[2] == step_watchdog.WATCHDOG_SOURCE and argv[5] == "null"  # always under the watchdog
+        argv = list(argv[WATCHDOG_PREFIX:])
         assert kwargs["cwd"] == self.bin_dir and kwargs["environ_update"]["LANG"] == "C"
         self.calls.append(argv)
         tool, args = argv[0].rsplit("/", 1)[1], argv[1:]
@@ -101,6 +104,9 @@ def test_stop_nodemanager_already_stopped(monkeypatch, install, gateway):
     result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "stopped"})
     assert gateway.calls == [nm(install, "-s")]
     assert result["changed"] is False and result["already"] == ["nodemanager"]
+    # The last command, `nodemanager -s`, exits 1 (stopped): without an explicit failed=False,
+    # Ansible takes a result with a non-zero rc for a failed task.
+    assert result["rc"] == 1 and result["failed"] is False
 
 
 @pytest.mark.parametrize("state, flag, running", [("started", "-d", set()), ("stopped", "-k", {"My G/My I"})])
@@ -209,3 +215,62 @@ def test_stdin_is_detached_before_any_command(monkeypatch, install, gateway):
     monkeypatch.setattr(gateway, "handle", lambda argv, **kw: order.append("run") or original(argv, **kw))
     run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "started"})
     assert order[0] == "detach" and "run" in order
+
+
+# ---- the installation: install_dir, or the group's old_install_dir / new_install_dir ----
+
+GROUP_DEFAULTS = {"username": "admin", "password": "Pa55-w0rd!", "domain_passphrase": "dom-Phrase#9"}
+
+
+@pytest.mark.parametrize("installation", ["old", "new"])
+def test_installation_picks_the_group_folder(monkeypatch, install, gateway, tmp_path, installation):
+    folders = {"old": install, "new": str(tmp_path / "elsewhere")}
+    if installation == "new":
+        folders = {"old": str(tmp_path / "elsewhere"), "new": install}
+    args = dict(GROUP_DEFAULTS, old_install_dir=folders["old"], new_install_dir=folders["new"],
+                installation=installation, component="nodemanager", state="stopped")
+    result = run(monkeypatch, args)
+    assert result["failed"] is False, result
+    assert result["install_dir"] == install and gateway.calls == [nm(install, "-s")]
+
+
+def test_install_dir_keeps_working_next_to_the_group_defaults(monkeypatch, install, gateway, tmp_path):
+    args = dict(GROUP_DEFAULTS, old_install_dir=str(tmp_path / "old"), new_install_dir=str(tmp_path / "new"),
+                install_dir=install, component="nodemanager", state="stopped")
+    result = run(monkeypatch, args)
+    assert result["install_dir"] == install and gateway.calls == [nm(install, "-s")]
+
+
+def test_installation_without_its_folder_is_refused(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"installation": "old", "new_install_dir": install, "component": "all",
+                               "state": "stopped"})
+    assert result["failed"] and result["msg"] == (
+        "installation=old needs old_install_dir (usually set once for the action group in module_defaults); "
+        "or give install_dir")
+    assert gateway.calls == []
+
+
+@pytest.mark.parametrize("args, words", [
+    ({}, "one of the following is required: install_dir, installation"),
+    ({"installation": "new"}, "mutually exclusive: install_dir|installation"),
+])
+def test_install_dir_or_installation(monkeypatch, install, gateway, args, words):
+    if args:
+        args = dict(args, install_dir=install, new_install_dir=install)
+    result = run(monkeypatch, dict(args, component="nodemanager", state="started"))
+    assert result["failed"] and words in result["msg"]
+    assert gateway.calls == []
+
+
+# ---- one result contract: cmd (a list), rc, stdout, stderr ----
+
+def test_success_returns_the_last_command(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "started"})
+    assert result["cmd"] == nm(install, "-s") == result["commands"][-1]
+    assert (result["rc"], result["stdout"], result["stderr"]) == (0, "", "")
+
+
+def test_nothing_ran_nothing_returned(monkeypatch, install, gateway):
+    result = run(monkeypatch, {"install_dir": install, "component": "instances", "state": "started",
+                               "instances": []})
+    assert result["commands"] == [] and "cmd" not in result and "rc" not in result

@@ -22,7 +22,8 @@ def test_documented_states(state, current, next_step, completed, check_mode, ins
     assert result["changed"] is False
     assert (result["current_status"], result["next_step"], result["completed"]) == (current, next_step, completed)
     assert "Current status: " + current in result["raw"]
-    assert result["cmd"] == installs["sysupgrade"] + " status"
+    assert result["cmd"] == [installs["sysupgrade"], "status"]
+    assert result["rc"] == 0 and result["stdout"] == result["raw"] and result["stderr"] == ""
     call = fake.calls[0]
     assert call.argv == [installs["sysupgrade"], "status"] and call.data is None
     assert len(fake.calls) == 1

@@ -1,16 +1,13 @@
 """topology_info: both sources, local facts, and every failure naming the file or URL."""
-import io
 import json
-import socket
-import ssl
 
 import pytest
-from urllib.error import HTTPError, URLError
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.apigw.sysupgrade.plugins.modules import topology_info
+from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, Pki, der_sha256
 
 
 class Done(Exception):
@@ -117,45 +114,72 @@ def test_needs_a_source(monkeypatch):
 
 # ---- API source ----
 
-class Response(object):
-    def __init__(self, body):
-        self.body = body
-
-    def read(self):
-        return self.body
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    return Pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture
-def open_url(monkeypatch):
-    """Replace open_url; set .answer to bytes or to an exception to raise. Calls are recorded."""
-    class Fake(object):
-        answer = to_bytes(json.dumps({"result": TOPOLOGY}))
-        calls = []
-
-        def __call__(self, url, **kwargs):
-            self.calls.append((url, kwargs))
-            if isinstance(self.answer, Exception):
-                raise self.answer
-            return Response(self.answer)
-
-    fake = Fake()
-    monkeypatch.setattr(topology_info, "open_url", fake)
-    return fake
+def anm(pki):
+    """A real HTTPS server answering as an ANM with a certificate of the test domain's CA."""
+    server = FakeAnm(pki.anm).start()
+    server.body = {"result": TOPOLOGY}
+    yield server
+    server.stop()
 
 
-API_ARGS = {"anm_host": "NodeA", "username": "admin", "password": "s3cret"}
+def api_args(anm, **extra):
+    return dict({"anm_url": anm.url(path=""), "username": FakeAnm.USER, "password": FakeAnm.PASSWORD,
+                 "timeout": 5}, **extra)
 
 
-def test_api_source_request(monkeypatch, open_url):
-    result = run(monkeypatch, dict(API_ARGS, ca_path="/etc/ca.pem", timeout=7))
+def test_api_source_with_a_pin(monkeypatch, anm, pki):
+    pin = der_sha256(pki.anm[0])
+    result = run(monkeypatch, api_args(anm, pin_sha256=pin))
+    assert not result.get("failed"), result
     assert result["source"] == "api" and result["anm_hosts"] == ["NodeA", "NodeC"]
-    assert result["topology_source"] == "https://NodeA:8090/api/topology"
+    assert result["topology_source"] == anm.url()
+    assert (result["trust"], result["certificate_sha256"], result["attempts"]) == ("pin", pin, 1)
     assert result["is_first_anm"] is None
-    url, kwargs = open_url.calls[0]
-    assert url == "https://NodeA:8090/api/topology"
-    assert kwargs["url_username"] == "admin" and kwargs["url_password"] == "s3cret"
-    assert kwargs["force_basic_auth"] is True and kwargs["validate_certs"] is True
-    assert kwargs["ca_path"] == "/etc/ca.pem" and kwargs["timeout"] == 7 and kwargs["method"] == "GET"
+    assert anm.requests == [("/api/topology", "admin")]
+
+
+def test_loopback_read_returns_the_fingerprint_to_pin(monkeypatch, anm, pki):
+    result = run(monkeypatch, api_args(anm, validate_certs=False))
+    assert (result["trust"], result["certificate_sha256"]) == ("none", der_sha256(pki.anm[0]))
+
+
+def test_ca_path_trust(monkeypatch, anm, pki):
+    result = run(monkeypatch, api_args(anm, ca_path=pki.ca_path))
+    assert result["trust"] == "ca" and result["product_version"] == "7.5.3"
+
+
+def test_forged_certificate_fails_at_once_with_its_kind(monkeypatch, anm, pki):
+    anm.cert = pki.forged
+    result = run(monkeypatch, api_args(anm, pin_sha256=der_sha256(pki.anm[0]), wait_timeout=60))
+    assert result["failed"] and result["failure_kind"] == "certificate"
+    assert result["msg"].startswith("ANM at %s: the server's certificate (SHA-256 %s) is not the pinned one"
+                                    % (anm.url(), der_sha256(pki.forged[0])))
+    assert result["certificate_sha256"] == der_sha256(pki.forged[0])
+    assert result["attempts"] == 1 and anm.requests == []  # never retried, never sent
+
+
+def test_system_trust_names_the_verification_error(monkeypatch, anm):
+    result = run(monkeypatch, api_args(anm))
+    assert result["failed"] and result["failure_kind"] == "certificate" and result["trust"] == "system"
+    assert "certificate verify failed" in result["msg"] and anm.url() in result["msg"]
+
+
+def test_waits_for_a_starting_anm_and_the_new_version(monkeypatch, anm):
+    anm.answers_left_before_ready = 1
+    result = run(monkeypatch, api_args(anm, validate_certs=False, wait_for_version="7.5", wait_timeout=30))
+    assert not result.get("failed") and result["attempts"] == 2
+
+
+def test_wait_deadline_names_the_version_it_waited_for(monkeypatch, anm):
+    result = run(monkeypatch, api_args(anm, validate_certs=False, wait_for_version="7.7", wait_timeout=1))
+    assert result["failed"] and result["failure_kind"] == "unavailable"
+    assert "still not ready after 1 s" in result["msg"] and "answers as version 7.5.3, not 7.7" in result["msg"]
 
 
 @pytest.mark.parametrize("args, url", [
@@ -165,67 +189,54 @@ def test_api_source_request(monkeypatch, open_url):
     ({"anm_host": "NodeC", "anm_port": 8443}, "https://NodeC:8443/api/topology"),
     ({"anm_host": "fd00::1"}, "https://[fd00::1]:8090/api/topology"),
 ])
-def test_api_urls(monkeypatch, open_url, args, url):
-    run(monkeypatch, dict(args, username="u", password="p", validate_certs=False))
-    assert open_url.calls[0][0] == url
-    assert open_url.calls[0][1]["validate_certs"] is False
+def test_api_urls(args, url):
+    params = dict({"anm_url": None, "anm_host": None, "anm_port": 8090}, **args)
+    assert topology_info.topology_url(params) == url
 
 
-def test_api_with_install_dir_adds_local_facts(monkeypatch, open_url, install):
-    result = run(monkeypatch, dict(API_ARGS, install_dir=str(install)))
+def test_api_with_install_dir_adds_local_facts(monkeypatch, anm, install):
+    result = run(monkeypatch, api_args(anm, validate_certs=False, install_dir=str(install)))
     assert result["source"] == "api" and result["is_first_anm"] is False
 
 
-def http_error(code, reason):
-    return HTTPError("https://NodeA:8090/api/topology", code, reason, {}, io.BytesIO(b""))
+def test_refused_credentials(monkeypatch, anm):
+    result = run(monkeypatch, api_args(anm, validate_certs=False, password="wrong-Pass"))
+    assert result["failed"] and result["failure_kind"] == "auth"
+    assert "user 'admin' was refused: HTTP 401" in result["msg"] and "wrong-Pass" not in result["msg"]
 
 
-@pytest.mark.parametrize("error, fragment", [
-    (http_error(401, "Unauthorized"), "ANM at https://NodeA:8090/api/topology refused the credentials of "
-                                      "user 'admin' (HTTP 401 Unauthorized)"),
-    (http_error(403, "Forbidden"), "denied user 'admin' access to the topology (HTTP 403 Forbidden)"),
-    (http_error(500, "Server Error"), "ANM at https://NodeA:8090/api/topology answered HTTP 500 Server Error"),
-    (URLError(ConnectionRefusedError(111, "Connection refused")),
-     "cannot reach ANM at https://NodeA:8090/api/topology: [Errno 111] Connection refused"),
-    (URLError(ssl.SSLCertVerificationError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")),
-     "or validate_certs: false"),
-    (socket.timeout("timed out"), "cannot reach ANM at https://NodeA:8090/api/topology: timed out"),
-    (ValueError("odd"), "cannot read topology from ANM at https://NodeA:8090/api/topology: odd"),
+@pytest.mark.parametrize("body, kind, fragment", [
+    (b"<html>login</html>", "protocol", "the answer is not JSON"),
+    ({"result": []}, "protocol", "does not look like an API Gateway topology"),
 ])
-def test_api_errors_are_clear(monkeypatch, open_url, error, fragment):
-    open_url.answer = error
-    result = run(monkeypatch, API_ARGS)
-    assert result["failed"] and fragment in result["msg"]
-    assert "s3cret" not in result["msg"]
+def test_api_bad_body(monkeypatch, anm, body, kind, fragment):
+    anm.body = body
+    result = run(monkeypatch, api_args(anm, validate_certs=False))
+    assert result["failed"] and result["failure_kind"] == kind and fragment in result["msg"]
 
 
-@pytest.mark.parametrize("body, fragment", [
-    (b"<html>login</html>", "https://NodeA:8090/api/topology is not valid JSON"),
-    (b'{"result": []}', "does not look like an API Gateway topology"),
-])
-def test_api_bad_body(monkeypatch, open_url, body, fragment):
-    open_url.answer = body
-    result = run(monkeypatch, API_ARGS)
-    assert result["failed"] and fragment in result["msg"]
-
-
-def test_api_needs_credentials(monkeypatch, open_url):
-    result = run(monkeypatch, {"anm_host": "NodeA"})
+def test_api_needs_credentials(monkeypatch, anm):
+    result = run(monkeypatch, {"anm_url": anm.url(path="")})
     assert result["failed"] and "username and password are required" in result["msg"]
-    assert "https://NodeA:8090/api/topology" in result["msg"]
-    assert open_url.calls == []
+    assert anm.url() in result["msg"] and anm.requests == []
 
 
-def test_url_and_host_are_exclusive(monkeypatch, open_url):
-    result = run(monkeypatch, dict(API_ARGS, anm_url="https://x"))
+@pytest.mark.parametrize("extra, fragment", [({"pin_sha256": "abc"}, "pin_sha256: not a SHA-256"),
+                                             ({"wait_timeout": -1}, "wait_timeout must be 0 or")])
+def test_bad_options(monkeypatch, anm, extra, fragment):
+    result = run(monkeypatch, api_args(anm, **extra))
+    assert result["failed"] and fragment in result["msg"] and anm.requests == []
+
+
+def test_url_and_host_are_exclusive(monkeypatch):
+    result = run(monkeypatch, {"anm_url": "https://x", "anm_host": "NodeA", "username": "u", "password": "p"})
     assert result["failed"] and "mutually exclusive" in result["msg"]
 
 
-def test_topology_warnings_become_ansible_warnings(monkeypatch, open_url):
+def test_topology_warnings_become_ansible_warnings(monkeypatch, anm):
     warned = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, msg: warned.append(msg))
-    broken = {"hosts": [], "groups": [{"id": "g", "services": [{"id": "s", "type": "gateway", "hostID": "h9"}]}]}
-    open_url.answer = to_bytes(json.dumps(broken))
-    result = run(monkeypatch, API_ARGS)
+    anm.body = {"hosts": [], "groups": [{"id": "g", "services": [{"id": "s", "type": "gateway", "hostID": "h9"}]}]}
+    result = run(monkeypatch, api_args(anm, validate_certs=False))
     assert "unknown host id h9" in warned[0]
     assert "warnings" not in result  # the internal list is not returned as data

@@ -1,0 +1,44 @@
+"""The README's inventory table is generated from the roles' argument specs and kept current."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+spec = importlib.util.spec_from_file_location("inventory_table", REPO / "scripts" / "inventory_table.py")
+inventory_table = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(inventory_table)
+
+
+def test_readme_table_is_current():
+    assert inventory_table.main(["--check"]) == 0, "run: python3 scripts/inventory_table.py"
+
+
+def test_every_role_variable_is_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for name in inventory_table.collect():
+        assert "| `%s` |" % name in readme
+
+
+def test_secrets_and_required_are_marked():
+    variables = inventory_table.collect()
+    for secret in ("apigw_admin_password", "apigw_domain_passphrase", "apigw_cassandra_password"):
+        assert variables[secret]["secret"], secret
+    assert variables["apigw_domain_passphrase"]["default"] == "required"
+    assert variables["apigw_anm_validate_certs"]["default"] == "`true`"
+
+
+def test_a_stale_table_is_caught(tmp_path):
+    stale = (REPO / "README.md").read_text().replace("| `apigw_anm_port` |", "| `apigw_anm_prt` |")
+    assert inventory_table.render(stale, inventory_table.collect()) != stale
+
+
+def test_two_defaults_for_one_variable_are_refused(tmp_path):
+    for role, default in (("a", 1), ("b", 2)):
+        meta = tmp_path / role / "meta"
+        meta.mkdir(parents=True)
+        (meta / "argument_specs.yml").write_text(
+            "argument_specs:\n  main:\n    options:\n      apigw_x:\n        type: int\n        default: %d\n"
+            "        description: x\n" % default)
+    with pytest.raises(ValueError, match="keep one default"):
+        inventory_table.collect(tmp_path)
