@@ -73,6 +73,15 @@ def option_names(step):
     return [name for name, _kind in STEP_OPTIONS[step]]
 
 
+def option_with_value(name, value):
+    """``--name value``; ``--name=value`` for a value that starts with a dash, which an option
+    parser would otherwise take for the next option (a generated password often does)."""
+    value = str(value)
+    if value.startswith("-"):
+        return ["--%s=%s" % (name, value)]
+    return ["--" + name, value]
+
+
 def build_arguments(step, params):
     """Return (arguments after the sub-command, [(name, value) answered on stdin, in prompt order]).
 
@@ -88,10 +97,10 @@ def build_arguments(step, params):
                 arguments.append("--" + name)
         elif kind == "list":
             for item in value or []:
-                arguments.extend(["--" + name, str(item)])
+                arguments.extend(option_with_value(name, item))
         elif kind in ("value", "argv_secret"):
             if value is not None and value != "":
-                arguments.extend(["--" + name, str(value)])
+                arguments.extend(option_with_value(name, value))
                 on_command_line.add(name)
 
     answers = []

@@ -1,7 +1,9 @@
 """labctl: the apigw lab's host manager (run as root on the controller). See DESIGN.md.
 
   labctl up [--topology single|vendor-3-node|N-node] [--nodes N] [--no-product]
-                                      (default vendor-3-node; N-node default 5 hosts, max 60)
+            [--cassandra-auth]        (default vendor-3-node; N-node default 5 hosts, max 60;
+                                      --cassandra-auth: the Cassandra stand-in requires a login,
+                                      in the inventory as apigw_cassandra_username/_password)
   labctl down | status [--json]
   labctl fail NODE | heal NODE        cut / restore the network (timeouts, like a pulled cable)
   labctl crash NODE | boot NODE       power cut (connection refused) / restart with /opt intact
@@ -33,6 +35,9 @@ def parser():
     u.add_argument("--topology", default="vendor-3-node", choices=topologies.NAMES)
     u.add_argument("--nodes", type=int, help="host count for N-node (default %d)" % topologies.DEFAULT_N)
     u.add_argument("--no-product", action="store_true", help="bare hosts: no install, no processes")
+    u.add_argument("--cassandra-auth", action="store_true",
+                   help="generate a Cassandra user name and password that the Cassandra stand-in "
+                        "(and so sysupgrade upgrade) requires")
     sub.add_parser("down", help="remove everything up made")
     s = sub.add_parser("status", help="hosts, addresses, alive")
     s.add_argument("--json", action="store_true")
@@ -59,7 +64,8 @@ def parser():
 
 def dispatch(a):
     if a.cmd == "up":
-        return up.up(a.topology, a.nodes, with_product=not a.no_product)
+        return up.up(a.topology, a.nodes, with_product=not a.no_product,
+                     cassandra_auth=a.cassandra_auth)
     if a.cmd == "down":
         return down.down()
     if a.cmd == "status":

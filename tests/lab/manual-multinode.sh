@@ -70,12 +70,13 @@ for node in ${NODES#* }; do
 done
 
 step "Step 6: verify: topology of the first Admin Node Manager (https://NodeA:8090)"
-# Run on NodeA itself so that the name NodeA resolves (lab hosts file); the password goes on
-# stdin to python, never on a command line.
+# Run on NodeA itself so that the name NodeA resolves (lab hosts file), trusting the domain CA
+# certificate the new installation holds after apply; the password goes on stdin to python,
+# never on a command line.
 printf '%s\n%s\n' "$USERNAME" "$PASSWORD" | "${SSH[@]}" "$first" "python3 -c '
 import base64, json, ssl, sys, urllib.request
 user, pw = sys.stdin.readline().rstrip(\"\\n\"), sys.stdin.readline().rstrip(\"\\n\")
-ctx = ssl.create_default_context(cafile=\"$NEW/system/conf/lab-tls/ca.pem\")
+ctx = ssl.create_default_context(cafile=\"$NEW/groups/certs/domaincert.pem\")
 req = urllib.request.Request(\"https://NodeA:8090/api/topology\")
 req.add_header(\"Authorization\", \"Basic \" + base64.b64encode((user + \":\" + pw).encode()).decode())
 topo = json.load(urllib.request.urlopen(req, context=ctx, timeout=10))[\"result\"]

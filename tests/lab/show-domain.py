@@ -1,7 +1,8 @@
 """Print the outcome of an upgrade on the lab: the first Admin Node Manager's topology.
 
-Reads https://node1:8090/api/topology the way an operator would (lab CA, admin credentials from
-$LAB_DIR/lab.json) and exits non-zero unless it reports 7.7 and lists every host of the lab.
+Reads https://node1:8090/api/topology the way an operator would (the lab's domain CA certificate
+$LAB_DIR/ca.pem, admin credentials from $LAB_DIR/lab.json) and exits non-zero unless it reports
+7.7 and lists every host of the lab.
 Usage: python3 tests/lab/show-domain.py [LAB_DIR]
 """
 import base64

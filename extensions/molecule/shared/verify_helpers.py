@@ -69,8 +69,13 @@ def sysupgrade_calls(the_lab, node, command=None):
 
 
 def option_value(argv, option):
-    """The value after OPTION in an argv list, or None."""
-    return argv[argv.index(option) + 1] if option in argv else None
+    """The value of OPTION in an argv list (``OPTION VALUE`` or ``OPTION=VALUE``), or None."""
+    for i, arg in enumerate(argv):
+        if arg == option:
+            return argv[i + 1]
+        if arg.startswith(option + "="):
+            return arg[len(option) + 1:]
+    return None
 
 
 def anm_topology(the_lab, node="node1"):

@@ -32,6 +32,10 @@ CATALOGUE = {
     "prompt": {"step": str},
     "exit_code_lies": {},
     "log_location": {"dir": str},
+    # Admin Node Manager start-up (product/apigw_lab/daemon.py): the process runs, port 8090
+    # opens `seconds` later (default 20) or never
+    "nm_slow_start": {"seconds": int},
+    "nm_never_starts": {},
 }
 
 FAULTS_REL = "apigw-lab/faults.json"

@@ -81,10 +81,13 @@ def inventory_yaml(lab, lab_dir):
         ("apigw_domain_passphrase", lab["domain_passphrase"]),
         ("apigw_cassandra_host", c["host"]),
         ("apigw_cassandra_port", c["port"]),
-        # The nodes check the new Admin Node Manager over HTTPS; its certificate is signed by the
-        # lab CA, which every installation carries (DESIGN.md, "Files on one lab host").
-        ("apigw_anm_ca_path", "%s/system/conf/lab-tls/ca.pem" % lab["new_dir"]),
     ]
+    # No CA file and no TLS setting: like a real site's inventory, it says nothing about the
+    # domain's certificates (DESIGN.md "Domain CA and certificates").
+    if c.get("username"):
+        # labctl up --cassandra-auth: the Cassandra stand-in requires this login
+        group_vars += [("apigw_cassandra_username", c["username"]),
+                       ("apigw_cassandra_password", c["password"])]
     lines += ["      vars:"] + ["        %s: %s" % (k, q(v)) for k, v in group_vars]
     return "\n".join(lines) + "\n"
 

@@ -13,6 +13,7 @@ from . import hosts
 from .util import LabError
 
 PRODUCT_DIR = Path(__file__).resolve().parent.parent / "product"
+CASSANDRA_USERS = "/opt/apigw-lab/cassandra-users.json"   # install.CASSANDRA_USERS on that host
 
 
 def installer():
@@ -55,13 +56,18 @@ def cassandra_argv(lab, opt_root):
 
     The product's command (apigw_lab/cassandra_stub.py docstring): ``python3 -m
     apigw_lab.cassandra_stub --port 9042 -d`` with PYTHONPATH=INSTALL/system/lib/lab; we use the
-    OLD tree's copy, which every lab host keeps. None when that module is not installed.
+    OLD tree's copy, which every lab host keeps. None when that module is not installed. A lab
+    made with --cassandra-auth adds ``--auth-file /opt/apigw-lab/cassandra-users.json`` (salted
+    hashes that install_host() wrote; no secret on the command line).
     """
     lib = lab["old_dir"] + "/system/lib/lab"
     if not (Path(opt_root) / lib[len("/opt/"):] / "apigw_lab" / "cassandra_stub.py").exists():
         return None
-    return ["env", "PYTHONPATH=" + lib, "/usr/bin/python3", "-m", "apigw_lab.cassandra_stub",
+    argv = ["env", "PYTHONPATH=" + lib, "/usr/bin/python3", "-m", "apigw_lab.cassandra_stub",
             "--port", str(lab["cassandra"]["port"]), "-d"]
+    if lab["cassandra"].get("username"):
+        argv += ["--auth-file", CASSANDRA_USERS]
+    return argv
 
 
 def start_cassandra(lab, pid, opt_root):

@@ -8,8 +8,9 @@ Use from a conftest.py:
 
 Fixtures
   lab_factory   function scope: ``lab = lab_factory("vendor-3-node")`` (or ``("N-node", nodes=20)``,
-                ``product=False`` for bare hosts). Every lab it made is taken down at teardown, even
-                when the test failed. Releases the shared lab first (one lab per machine).
+                ``product=False`` for bare hosts, ``cassandra_auth=True`` for a Cassandra that
+                requires a login). Every lab it made is taken down at teardown, even when the
+                test failed. Releases the shared lab first (one lab per machine).
   vendor3, single
                 module scope, shared: the same lab object for every test of a module (and reused by
                 the next module when it asks for the same topology). Tests that use them must leave
@@ -21,7 +22,11 @@ suite is running), Lab.up() waits for it to go away, up to APIGW_LAB_WAIT second
 A Lab never takes down a lab it did not bring up.
 
 Lab API (all node arguments take the inventory name, e.g. ``node1``)
-  Lab.up(topology, nodes=None, product=True)   run ``labctl up``; Lab.down() runs ``labctl down``
+  Lab.up(topology, nodes=None, product=True, cassandra_auth=False)
+                run ``labctl up`` (``--cassandra-auth`` when cassandra_auth: the Cassandra stand-in
+                and so ``sysupgrade upgrade`` require --cass_username/--cass_password; the
+                inventory then has apigw_cassandra_username/apigw_cassandra_password, and
+                Lab.info["cassandra"] has "username"/"password"); Lab.down() runs ``labctl down``
   Lab.labctl(*args, check=True, timeout=300, input=None) -> CompletedProcess (text)
   Lab.ssh(node, command, input=None, timeout=60, check=False) -> CompletedProcess (text);
           raises subprocess.TimeoutExpired on timeout, CalledProcessError when check and rc != 0
@@ -29,7 +34,10 @@ Lab API (all node arguments take the inventory name, e.g. ``node1``)
   Lab.info      lab.json as a dict (re-read on each access)   Lab.state   state.json
   Lab.nodes     inventory names   Lab.address(node)   Lab.topology_name(node)
   Lab.opt(node) Path of the host's /opt on the controller   Lab.lab_dir
-  Lab.inventory_path, Lab.ssh_config_path, Lab.ca_path
+  Lab.inventory_path, Lab.ssh_config_path
+  Lab.ca_path   $LAB_DIR/ca.pem on the controller: the lab's domain CA certificate (the one inside
+                the first ANM's groups/certs/private/domain.p12), for test harnesses only; the
+                inventory never names it
   Lab.audit(node) -> list of dicts (/opt/apigw-lab/audit.log JSON lines; [] when absent)
   Lab.fault(node, name, **params), Lab.clear_faults(node, name=None), Lab.faults(node) -> dict
   Lab.fail(node) / heal(node)   cut / restore the network (pulled cable: timeouts)
@@ -75,12 +83,15 @@ class Lab:
                 " ".join(map(str, args)), proc.returncode, proc.stdout, proc.stderr))
         return proc
 
-    def up(self, topology="vendor-3-node", nodes=None, product=True, wait=None):
+    def up(self, topology="vendor-3-node", nodes=None, product=True, wait=None,
+           cassandra_auth=False):
         args = ["up", "--topology", topology]
         if nodes is not None:
             args += ["--nodes", nodes]
         if not product:
             args.append("--no-product")
+        if cassandra_auth:
+            args.append("--cassandra-auth")
         wait = float(os.environ.get("APIGW_LAB_WAIT", "900")) if wait is None else wait
         deadline = time.monotonic() + wait
         while True:
@@ -222,13 +233,13 @@ class LabPool:
     def __init__(self):
         self.current = None
 
-    def get(self, topology, nodes=None, product=True):
-        key = (topology, nodes, product)
+    def get(self, topology, nodes=None, product=True, cassandra_auth=False):
+        key = (topology, nodes, product, cassandra_auth)
         if self.current is not None and self.current[0] == key and self.current[1].owned:
             return self.current[1]
         self.release()
         lab = Lab()
-        lab.up(topology, nodes=nodes, product=product)
+        lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth)
         self.current = (key, lab)
         return lab
 
@@ -256,11 +267,11 @@ if pytest is not None:
     def lab_factory(lab_pool):
         made = []
 
-        def make(topology="vendor-3-node", nodes=None, product=True):
+        def make(topology="vendor-3-node", nodes=None, product=True, cassandra_auth=False):
             lab_pool.release()
             lab = Lab()
             made.append(lab)
-            lab.up(topology, nodes=nodes, product=product)
+            lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth)
             return lab
 
         try:

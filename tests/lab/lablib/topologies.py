@@ -36,8 +36,9 @@ def layout(topology, nodes):
     raise LabError("--topology %s: unknown; choose one of %s" % (topology, ", ".join(NAMES)))
 
 
-def build(topology, nodes, prefix):
-    """The lab description dict (lab.json), with fresh random admin password and passphrase."""
+def build(topology, nodes, prefix, cassandra_auth=False):
+    """The lab description dict (lab.json), with fresh random admin password and passphrase;
+    with cassandra_auth, a fresh Cassandra user name and password the stand-in requires."""
     if nodes is not None and topology != "N-node":
         raise LabError("--nodes %s: only valid with --topology N-node" % nodes)
     group_ids, instance_no, hosts = {}, 0, []
@@ -55,6 +56,11 @@ def build(topology, nodes, prefix):
                 "id": "instance-%d" % instance_no, "api_manager": api_manager,
                 "management_port": MANAGEMENT_PORT, "healthcheck_port": HEALTHCHECK_PORT})
         hosts.append(entry)
+    cassandra = {"host": hosts[0]["topology_name"], "port": CASSANDRA_PORT,
+                 "inventory_host": hosts[0]["inventory_name"]}
+    if cassandra_auth:
+        cassandra["username"] = "cass_%s" % secrets.token_hex(4)
+        cassandra["password"] = secrets.token_urlsafe(18)
     return {
         "topology": topology,
         "old_version": OLD_VERSION, "new_version": NEW_VERSION,
@@ -62,7 +68,6 @@ def build(topology, nodes, prefix):
         "admin_username": "admin",
         "admin_password": secrets.token_urlsafe(18),
         "domain_passphrase": secrets.token_urlsafe(18),
-        "cassandra": {"host": hosts[0]["topology_name"], "port": CASSANDRA_PORT,
-                      "inventory_host": hosts[0]["inventory_name"]},
+        "cassandra": cassandra,
         "hosts": hosts,
     }

@@ -33,9 +33,9 @@ def existing_lab(lab_dir):
     return found
 
 
-def up(topology, nodes, with_product=True):
+def up(topology, nodes, with_product=True, cassandra_auth=False):
     timer, lab_dir, prefix = Timer(), st.lab_dir(), st.subnet()
-    lab = topologies.build(topology, nodes, prefix)
+    lab = topologies.build(topology, nodes, prefix, cassandra_auth=cassandra_auth)
     with st.LabLock():
         found = existing_lab(lab_dir)
         if found:
@@ -76,6 +76,7 @@ def build_lab(lab, state, lab_dir, prefix, with_product):
     (lab_dir / "cm").mkdir(mode=0o700)
     sshd.keygen(lab_dir / "id_ed25519", "apigw-lab-controller")
     certs.make_ca(lab_dir)
+    certs.make_domain_p12(lab_dir, lab["domain_passphrase"])
     host_keys = dict(parallel(lambda h: prepare_host(lab_dir, h), lab["hosts"]))
     write_file(lab_dir / "hosts_file", inventory.hosts_file(lab, st.bridge_address(prefix)))
     inventory.write_all(lab, lab_dir, host_keys)
@@ -135,9 +136,15 @@ def prepare_host(lab_dir, host):
     return node, sshd.public_key(hdir / "ssh_host_ed25519_key")
 
 
-def tls_paths(lab_dir, node):
-    tls = st.host_dir(lab_dir, node) / "tls"
-    return {"ca": str(lab_dir / "ca.pem"), "cert": str(tls / "cert.pem"), "key": str(tls / "key.pem")}
+def tls_paths(lab_dir, host):
+    """What install_host() copies into the host's OLD groups/certs: the domain CA certificate,
+    the host's certificate and key, and, for the first ANM, the domain CA PKCS#12."""
+    tls = st.host_dir(lab_dir, host["inventory_name"]) / "tls"
+    paths = {"ca": str(lab_dir / "ca.pem"), "cert": str(tls / "cert.pem"),
+             "key": str(tls / "key.pem")}
+    if host["first_anm"]:
+        paths["domain_p12"] = str(lab_dir / "domain.p12")
+    return paths
 
 
 def install_product(lab, lab_dir):
@@ -150,7 +157,8 @@ def install_product(lab, lab_dir):
     t = Timer()
     for h in lab["hosts"]:
         node = h["inventory_name"]
-        product.install(module, st.host_dir(lab_dir, node) / "opt", lab, node, tls_paths(lab_dir, node))
+        product.install(module, st.host_dir(lab_dir, node) / "opt", lab, node,
+                        tls_paths(lab_dir, h))
     log("  product installed: %.2f s" % t.elapsed())
     return True
 
@@ -168,5 +176,8 @@ def print_summary(lab, lab_dir):
         gws = ", ".join("%s/%s" % (i["group"], i["name"]) for i in h["instances"])
         print("%-7s %-10s %-13s %-9s %s" % (
             h["inventory_name"], h["topology_name"], h["address"], roles, gws))
+    if lab["cassandra"].get("username"):
+        print("cassandra: login required (user %s; apigw_cassandra_* in the inventory)"
+              % lab["cassandra"]["username"])
     print("inventory: %s" % (lab_dir / "inventory.yml"))
     print("ssh:       ssh -F %s node1" % (lab_dir / "ssh_config"))

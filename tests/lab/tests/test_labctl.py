@@ -218,6 +218,8 @@ def test_lab_json_shape_and_modes(bare3):
     assert by_name["NodeC"]["instances"][0]["group_id"] != by_name["NodeA"]["instances"][0]["group_id"]
     assert len(info["admin_password"]) >= 16 and info["admin_password"] != info["domain_passphrase"]
     assert (bare3.lab_dir / "ca.pem").read_text().startswith("-----BEGIN CERTIFICATE-----")
+    for secret in ("ca.key", "domain.p12"):     # the domain CA's key, alone and as PKCS#12
+        assert stat.S_IMODE((bare3.lab_dir / secret).stat().st_mode) == 0o600
 
 
 def test_host_is_isolated_machine(bare3):
@@ -453,6 +455,10 @@ def test_inventory_yaml_has_interface_names(bare3):
     assert (v["apigw_cassandra_host"], v["apigw_cassandra_port"]) == ("NodeA", 9042)
     assert v["ansible_user"] == "root" and v["ansible_python_interpreter"] == "/usr/bin/python3"
     assert v["ansible_ssh_common_args"] == "-F %s" % bare3.ssh_config_path
+    # nothing a real inventory would not have: no CA file, no lab-only path, no TLS switch
+    assert not [k for k in v if "ca_path" in k or "validate_certs" in k or "cassandra_user" in k]
+    text = bare3.inventory_path.read_text()
+    assert "lab-tls" not in text and "ca.pem" not in text and "validate_certs" not in text
     config = bare3.ssh_config_path.read_text()
     for option in ("StrictHostKeyChecking yes", "ServerAliveInterval 2", "ServerAliveCountMax 2",
                    "ConnectTimeout 5", "ControlPersist 60s", "BatchMode yes",

@@ -93,3 +93,82 @@ def test_startinstance_without_arguments_lists_instances(fresh):
     extra.unlink()
     r = p.proc("node2", "old", "startinstance")
     assert r.returncode == 1 and "already running" in r.stdout
+
+
+def port_open(p, node, port=8090):
+    try:
+        socket.create_connection((p.lab.address(node), port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def wait_port(p, node, timeout, port=8090):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(p, node, port):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_nm_slow_start_and_nm_never_starts(fresh):
+    """Faults for the collection's waits (DESIGN.md "Fault catalogue"): -d returns once the node
+    manager runs (contract §2), its HTTPS port opens N seconds later, or never."""
+    p = fresh
+    p.ok(p.proc("node1", "old", "nodemanager", "-k"))
+    p.lab.fault("node1", "nm_slow_start", seconds=5)
+    try:
+        t0 = time.monotonic()
+        p.ok(p.proc("node1", "old", "nodemanager", "-d"))
+        assert time.monotonic() - t0 < 4
+        assert p.proc("node1", "old", "nodemanager", "-s").returncode == 0    # it runs
+        assert not port_open(p, "node1")                                     # not listening yet
+        assert wait_port(p, "node1", 15)
+        assert time.monotonic() - t0 >= 4.5
+        assert p.topology("node1")["productVersion"] == "7.5.3"             # and answers
+        p.ok(p.proc("node1", "old", "nodemanager", "-k"))
+
+        p.lab.clear_faults("node1")
+        p.lab.fault("node1", "nm_never_starts")
+        t0 = time.monotonic()
+        p.ok(p.proc("node1", "old", "nodemanager", "-d"))
+        assert time.monotonic() - t0 < 4
+        assert p.proc("node1", "old", "nodemanager", "-s").returncode == 0
+        assert not wait_port(p, "node1", 4)
+        t0 = time.monotonic()
+        p.ok(p.proc("node1", "old", "nodemanager", "-k"))                    # stops at once
+        assert time.monotonic() - t0 < 4
+        assert p.proc("node1", "old", "nodemanager", "-s").returncode == 1
+    finally:
+        p.lab.clear_faults("node1")
+    # without the faults -d returns only once the port listens, as before
+    p.ok(p.proc("node1", "old", "nodemanager", "-d"))
+    assert port_open(p, "node1")
+    assert p.lab.faults("node1") == {}
+
+
+def test_nm_slow_start_on_the_anm_that_apply_starts(fresh):
+    """apply on the first ANM starts the new ANM with -d, which returns before 8090 opens: a
+    later node's apply run at once finds no 7.7 ANM; run once the port is open, it succeeds."""
+    p = fresh
+    for node in ("node1", "node2"):
+        p.export_upgrade(node)
+    p.stop_old_everywhere()
+    p.lab.fault("node1", "nm_slow_start", seconds=10)
+    try:
+        t0 = time.monotonic()
+        p.ok(p.apply("node1"))
+        assert time.monotonic() - t0 < 9
+        assert p.status("node1") == "system upgrade complete"
+        assert p.proc("node1", "new", "nodemanager", "-s").returncode == 0
+        assert not port_open(p, "node1")
+        r = p.apply("node2")
+        assert r.returncode == 1
+        assert ("The version 7.7 Admin Node Manager on host 'NodeA' (https://NodeA:8090) is not "
+                "running") in p.log("node2", "apply")
+        assert wait_port(p, "node1", 20)
+    finally:
+        p.lab.clear_faults("node1")
+    p.ok(p.apply("node2"))
+    assert sorted(h["name"] for h in p.topology("node1")["hosts"]) == ["NodeA", "NodeB"]

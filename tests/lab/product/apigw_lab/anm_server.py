@@ -6,17 +6,23 @@ Lab-internal endpoints (DESIGN.md "Processes"; the real product's are not docume
   GET  /api/lab/info           no auth: {"productVersion", "role", "host", "first_anm"}
   GET  /api/lab/export         basic auth, ANM: what sysupgrade export pulls from the old ANM
   POST /api/lab/unregister     basic auth, ANM: {"host": name} drop a host's entries (apply Tip)
-  POST /api/lab/register       basic auth, ANM: {"host", "entries", "domain_passphrase"}: sign
-                               the node's CSR with the domain key and add it to the topology
-An ANM without the domain key passes register/unregister on to an ANM of its domain that has it
-(when one answers), as the real ANMs share the domain; otherwise the CSR cannot be signed.
+  GET  /api/lab/domain-key     basic auth, ANM: {"domain_key": base64 of this node's own
+                               domain.p12, or null} (no forwarding)
+  POST /api/lab/register       basic auth, ANM: {"host", "entries", "domain_passphrase", "csr",
+                               "sign_alg"}: unlock domain.p12 with the passphrase and sign the
+                               node's CSR with the domain CA (real openssl, pki.py), add the node
+                               to the topology; answers {"result", "certificate", "ca_certificate"}
+An ANM without the domain key passes register/unregister (and, for export, the domain key) on to
+an ANM of its domain that has it (when one answers), as the real ANMs share the domain; otherwise
+the CSR cannot be signed.
 The topology is read from INSTALL/groups/topology.json on each request and written back on
 change, so it survives restarts and `clean` really removes it.
 """
+import base64
 import os
 import threading
 
-from . import jsonfile, net, secrets_store, topology
+from . import jsonfile, net, pki, secrets_store, topology
 from .httpserve import Handler
 
 LOCK = threading.Lock()
@@ -35,7 +41,6 @@ class NodeState(object):
         return bool(topo) and self.info["name"] in topology.anm_hosts(topo)
 
     def login(self, header):
-        import base64
         if not header or not header.startswith("Basic "):
             return False
         try:
@@ -63,16 +68,20 @@ class NMHandler(Handler):
             return None
         return topo
 
+    GUARDED_GET = ("/api/topology", "/api/lab/export", "/api/lab/domain-key")
+
     def do_GET(self):
         if self.path == "/api/lab/info":
             return self.send_json(200, self.lab_info())
-        topo = self.guard() if self.path in ("/api/topology", "/api/lab/export") else None
+        topo = self.guard() if self.path in self.GUARDED_GET else None
         if topo is None:
-            if self.path not in ("/api/topology", "/api/lab/export"):
+            if self.path not in self.GUARDED_GET:
                 self.send_json(404, {"error": "Not found"})
             return
         if self.path == "/api/topology":
             return self.send_json(200, {"result": topo})
+        if self.path == "/api/lab/domain-key":
+            return self.send_json(200, {"domain_key": self.own_domain_key()})
         return self.send_json(200, self.export_data(topo))
 
     def do_POST(self):
@@ -99,7 +108,37 @@ class NMHandler(Handler):
         for g in topology.gateway_groups(topo):
             configs[g["id"]] = jsonfile.load(inst.p("groups", g["id"], "lab-config.json"), {})
         return {"topology": topo, "inconsistent": self.inconsistent(topo), "configs": configs,
-                "domain_key": jsonfile.load(inst.domain_p12)}
+                "domain_key": self.domain_key(topo)}
+
+    def own_domain_key(self):
+        """base64 of this node's domain.p12 (encrypted with the domain passphrase), or None."""
+        try:
+            with open(self.st().install.domain_p12, "rb") as f:
+                return base64.b64encode(f.read()).decode("ascii")
+        except (IOError, OSError):
+            return None
+
+    def domain_key(self, topo):
+        """The domain's key for export: this node's, else the one of the ANM of this domain that
+        holds it (asked with the caller's own credentials), else None."""
+        own = self.own_domain_key()
+        if own is not None:
+            return own
+        peer = self.first_anm_peer(topo)
+        if peer is None:
+            return None
+        try:
+            status, answer = net.request(self.st().install, peer, topology.NM_PORT,
+                                         "/api/lab/domain-key", auth=self.caller(), timeout=10)
+        except net.NetError:
+            return None
+        return answer.get("domain_key") if status == 200 and isinstance(answer, dict) else None
+
+    def caller(self):
+        """(user, password) of this request's basic auth (already checked by guard())."""
+        user, _sep, pw = base64.b64decode(self.headers["Authorization"][6:]).decode(
+            "utf-8").partition(":")
+        return user, pw
 
     def inconsistent(self, topo):
         """troubleshoot "Group inconsistency errors": a group whose remote Node Manager is down
@@ -131,12 +170,9 @@ class NMHandler(Handler):
     def forward(self, peer, body):
         """Pass the call to the first ANM with the caller's own credentials; keep its answer as
         this node's copy of the domain topology."""
-        import base64
-        user, _sep, pw = base64.b64decode(self.headers["Authorization"][6:]).decode(
-            "utf-8").partition(":")
         try:
             status, answer = net.request(self.st().install, peer, topology.NM_PORT, self.path,
-                                         "POST", (user, pw), body, timeout=30)
+                                         "POST", self.caller(), body, timeout=30)
         except net.NetError as e:
             return self.send_json(502, {"error": "forward to %s failed: %s" % (peer, e)})
         if status == 200 and isinstance(answer, dict) and "result" in answer:
@@ -163,7 +199,13 @@ class NMHandler(Handler):
             peer = self.first_anm_peer(self.st().topo())
             if peer:
                 return self.forward(peer, body)
-        if not secrets_store.unlocks(inst.domain_p12, body.get("domain_passphrase")):
+        try:
+            # real openssl: the passphrase unlocks domain.p12 or the signing fails
+            cert = pki.sign(inst.domain_p12, body.get("domain_passphrase"), body.get("csr") or "",
+                            body.get("sign_alg"))
+            ca = pki.unlock(inst.domain_p12, body.get("domain_passphrase"))
+        except pki.PkiError as e:
+            self.log_message("CSR for %s not signed: %s", body["host"].get("name"), e)
             # upgrade_errors.md "Incorrect Admin Node Manager host"
             return self.send_json(409, {"error": "csr", "message": (
                 "Node Manager error: Failed to sign CSR for service. None of the available "
@@ -173,4 +215,4 @@ class NMHandler(Handler):
             topo = self.st().topo()
             topology.add_host(topo, body["host"], body.get("entries", []))
             topology.save(inst.topology_file, topo)
-        return self.send_json(200, {"result": topo})
+        return self.send_json(200, {"result": topo, "certificate": cert, "ca_certificate": ca})

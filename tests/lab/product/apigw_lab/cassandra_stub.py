@@ -1,13 +1,23 @@
 """A Cassandra stand-in: a TCP listener on the CQL native port (upgrade_steps_extcass.md: API
 Gateway 7.7 talks to Cassandra on 9042). It accepts connections and answers nothing useful; the
-lab only needs "is Cassandra running" to be true or false, which apply checks.
+lab only needs "is Cassandra running" to be true or false, which apply checks, and, when started
+with --auth-file (labctl up --cassandra-auth), "does this login work", which upgrade checks.
 
     python3 -m apigw_lab.cassandra_stub --port 9042 [--bind 0.0.0.0] [-d --pidfile F --log F]
+                                        [--auth-file /opt/apigw-lab/cassandra-users.json]
 
 -d detaches (setsid, stdio to --log) and returns once the port listens (lab-recipe.md: a daemon
 started over ssh must be fully detached). Run with PYTHONPATH=INSTALL/system/lib/lab.
+
+Login (lab-internal, not CQL): the client sends one line ``LAB-LOGIN {"username": U,
+"password": P}`` (keys absent when not given) and reads one line back: ``OK`` (no login required,
+or a matching one), ``AUTH-REQUIRED`` (a login is required and none was given) or ``AUTH-FAILED``.
+The auth file holds salted hashes (secrets_store.write_users), never the password; a stand-in
+given --auth-file requires a login even if the file cannot be read. Anything else a client sends
+is read and ignored, as before.
 """
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -15,8 +25,54 @@ import sys
 import threading
 import time
 
+LOGIN = b"LAB-LOGIN"
 
-def serve(bind, port, pidfile):
+
+def login(host, port, username=None, password=None, timeout=3.0):
+    """Ask the stand-in at host:port whether this login works: "OK", "AUTH-REQUIRED",
+    "AUTH-FAILED", or None when nothing (or something else) answered."""
+    creds = {}
+    if username is not None:
+        creds["username"] = username
+    if password is not None:
+        creds["password"] = password
+    try:
+        conn = socket.create_connection((host, int(port)), timeout=timeout)
+    except (socket.error, OSError, ValueError):
+        return None
+    try:
+        conn.settimeout(timeout + 2)
+        conn.sendall(LOGIN + b" " + json.dumps(creds).encode("utf-8") + b"\n")
+        answer = b""
+        while b"\n" not in answer and len(answer) < 256:
+            chunk = conn.recv(256)
+            if not chunk:
+                break
+            answer += chunk
+    except (socket.error, OSError):
+        return None
+    finally:
+        conn.close()
+    answer = answer.split(b"\n", 1)[0].strip().decode("ascii", "replace")
+    return answer if answer in ("OK", "AUTH-REQUIRED", "AUTH-FAILED") else None
+
+
+def check(line, auth_file):
+    """The stand-in's answer to one LAB-LOGIN line."""
+    if not auth_file:
+        return "OK"
+    try:
+        creds = json.loads(line[len(LOGIN):].decode("utf-8") or "{}")
+    except ValueError:
+        creds = {}
+    if not isinstance(creds, dict) or ("username" not in creds and "password" not in creds):
+        return "AUTH-REQUIRED"
+    from . import secrets_store
+    ok = secrets_store.check_login(auth_file, creds.get("username"), creds.get("password"))
+    return "OK" if ok else "AUTH-FAILED"
+
+
+def serve(bind, port, pidfile, auth_file=None):
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind((bind, port))
@@ -26,12 +82,22 @@ def serve(bind, port, pidfile):
             f.write("%d\n" % os.getpid())
     while True:
         conn = srv.accept()[0]
-        threading.Thread(target=_drain, args=(conn,), daemon=True).start()
+        threading.Thread(target=_drain, args=(conn, auth_file), daemon=True).start()
 
 
-def _drain(conn):
+def _drain(conn, auth_file=None):
     try:
         conn.settimeout(30)
+        first = b""
+        while b"\n" not in first and len(first) < 4096:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            first += chunk
+        line = first.split(b"\n", 1)[0].strip()
+        if line.startswith(LOGIN):
+            conn.sendall((check(line, auth_file) + "\n").encode("ascii"))
+            return
         while conn.recv(4096):
             pass
     except (socket.error, OSError):
@@ -42,7 +108,8 @@ def _drain(conn):
 
 def detach(args):
     cmd = [sys.executable, "-m", "apigw_lab.cassandra_stub", "--port", str(args.port),
-           "--bind", args.bind] + (["--pidfile", args.pidfile] if args.pidfile else [])
+           "--bind", args.bind] + (["--pidfile", args.pidfile] if args.pidfile else []) + (
+               ["--auth-file", os.path.abspath(args.auth_file)] if args.auth_file else [])
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
     with open(args.log or os.devnull, "a") as out, open(os.devnull) as devnull:
@@ -66,6 +133,7 @@ def main(argv=None):
     p.add_argument("--bind", default="0.0.0.0")
     p.add_argument("--pidfile")
     p.add_argument("--log")
+    p.add_argument("--auth-file", help="require a login: users file (salted hashes)")
     p.add_argument("-d", action="store_true", help="detach; return once listening")
     args = p.parse_args(argv)
     if args.d:
@@ -74,7 +142,7 @@ def main(argv=None):
         args.pidfile = args.pidfile or os.path.join(paths.lab_root(), "cassandra.pid")
         args.log = args.log or os.path.join(paths.lab_root(), "cassandra.log")
         return detach(args)
-    serve(args.bind, args.port, args.pidfile)
+    serve(args.bind, args.port, args.pidfile, args.auth_file)
     return 0
 
 

@@ -1,12 +1,18 @@
 """Build one lab host's installations (called by labctl on the controller; starts nothing).
 
 install_host(opt_root, lab, inventory_name, tls) writes under opt_root (the host's private /opt):
-  OLD  <old_dir>  7.5.3 tree with groups/topology.json, instance service.xml, domain.p12 on the
-                  first ANM (contract §1, upgrade_faq.md "Which is the first Admin Node Manager?")
+  OLD  <old_dir>  7.5.3 tree with groups/topology.json, instance service.xml, the Node Manager's
+                  certificate and key and the domain CA certificate in groups/certs/, and the
+                  domain CA key and certificate in groups/certs/private/domain.p12 on the first
+                  ANM (contract §1, upgrade_faq.md "Which is the first Admin Node Manager?")
   NEW  <new_dir>  7.7 tree, no groups (upgrade_steps_extcass.md: "Do not create or start any Node
-                  Managers, groups, or API Gateways in the new installation"), with upgrade/bin,
-                  upgrade/lib and the factory RBAC file
-  apigw-lab/      faults.json (absent = no faults) and audit.log go here
+                  Managers, groups, or API Gateways in the new installation"), so no certificates
+                  either (apply makes them), with upgrade/bin, upgrade/lib and the factory RBAC
+                  file
+  apigw-lab/      faults.json (absent = no faults) and audit.log go here; on the Cassandra host of
+                  a lab with a Cassandra login, cassandra-users.json (salted hash)
+tls: PEM paths labctl made with openssl: {"ca": domain CA certificate, "cert", "key": this host's
+Node Manager certificate and key, "domain_p12": the domain CA PKCS#12 (first ANM only)}.
 """
 import os
 import shutil
@@ -14,6 +20,7 @@ import zipfile
 
 from . import instances, jsonfile, paths, secrets_store, topology
 
+CASSANDRA_USERS = "cassandra-users.json"   # in /opt/apigw-lab of the Cassandra host
 PKG_DIR = os.path.dirname(os.path.abspath(__file__))
 BIN_DIR = os.path.join(os.path.dirname(PKG_DIR), "bin")
 
@@ -97,17 +104,32 @@ def _jar(path, entries):
             z.writestr(name, data)
 
 
-def _common(inst, lab, host, version, tls):
+def _copy(src, dest, mode):
+    d = os.path.dirname(dest)
+    if not os.path.isdir(d):
+        os.makedirs(d)
+    shutil.copyfile(src, dest)
+    os.chmod(dest, mode)
+
+
+def _certs(inst, host, tls):
+    """OLD: the Node Manager's certificate and key and the domain CA certificate (groups/certs,
+    ASSUMED names), and on the first ANM the domain CA PKCS#12 (upgrade_faq.md)."""
+    _copy(_tls_path(tls, "ca"), inst.domain_cert, 0o644)
+    _copy(_tls_path(tls, "cert"), inst.topology_cert, 0o644)
+    _copy(_tls_path(tls, "key"), inst.topology_key, 0o600)
+    if host.get("first_anm"):
+        if not tls.get("domain_p12"):
+            raise KeyError("tls has no domain_p12 for the first Admin Node Manager")
+        _copy(tls["domain_p12"], inst.domain_p12, 0o600)
+    os.chmod(os.path.dirname(inst.topology_key), 0o700)
+
+
+def _common(inst, lab, host, version):
     os.makedirs(inst.root) if not os.path.isdir(inst.root) else None
     jsonfile.save(inst.host_file, {"name": host["topology_name"], "host_id": host["host_id"],
                                    "inventory_name": host["inventory_name"],
                                    "address": host["address"], "productVersion": version})
-    for key, name in (("ca", "ca.pem"), ("cert", "cert.pem"), ("key", "key.pem")):
-        dest = os.path.join(inst.tls_dir, name)
-        if not os.path.isdir(inst.tls_dir):
-            os.makedirs(inst.tls_dir)
-        shutil.copyfile(_tls_path(tls, key), dest)
-        os.chmod(dest, 0o600 if key == "key" else 0o644)
     _write(inst.jvm_xml, JVM_XML)
     jsonfile.save(inst.acl, ACL)
     _write(os.path.join(inst.licenses, "lab.lic"), LICENSE.format(version=version))
@@ -129,7 +151,7 @@ def group_config(group_id, group_name, api_manager):
 
 
 def build_old(inst, lab, host, tls):
-    _common(inst, lab, host, lab["old_version"], tls)
+    _common(inst, lab, host, lab["old_version"])
     _copy_code(inst, [(inst.p("posix", "bin"), ["nodemanager", "startinstance"])])
     topo = topology.build(lab, lab["old_version"])
     topology.save(inst.topology_file, topo)
@@ -142,13 +164,11 @@ def build_old(inst, lab, host, tls):
                                    healthcheck_port=i.get("healthcheck_port", 8080)))
     _jar(os.path.join(inst.ext_lib, "lab-custom-filter.jar"),
          [("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"), ("lab/Filter.class", "x")])
-    if host.get("first_anm"):
-        secrets_store.write_domain_key(inst.domain_p12,
-                                       secrets_store.domain_key_record(lab["domain_passphrase"]))
+    _certs(inst, host, tls)
 
 
 def build_new(inst, lab, host, tls):
-    _common(inst, lab, host, lab["new_version"], tls)
+    _common(inst, lab, host, lab["new_version"])
     _copy_code(inst, [(inst.p("posix", "bin"), ["nodemanager", "startinstance"]),
                       (inst.upgrade_bin, ["sysupgrade"])])
     jsonfile.save(inst.rbac_factory, ACL)
@@ -168,4 +188,10 @@ def install_host(opt_root, lab, inventory_name, tls):
     lab_dir = os.path.join(opt_root, "apigw-lab")
     if not os.path.isdir(lab_dir):
         os.makedirs(lab_dir)
+    cass = lab.get("cassandra") or {}
+    if cass.get("inventory_host") == inventory_name and cass.get("username"):
+        # the Cassandra stand-in's users (cassandra_stub --auth-file): salted hash, never the
+        # password (labctl up --cassandra-auth)
+        secrets_store.write_users(os.path.join(lab_dir, CASSANDRA_USERS), cass["username"],
+                                  cass["password"])
     return {"old": _under(opt_root, lab["old_dir"]), "new": _under(opt_root, lab["new_dir"])}

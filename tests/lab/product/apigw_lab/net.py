@@ -1,6 +1,8 @@
 """HTTPS client for the lab's management traffic (node managers on 8090, gateway management
-ports). The lab CA in INSTALL/system/conf/lab-tls/ca.pem is trusted and host names are checked,
-so a wrong or unresolvable --anm_host fails as it would on a real network."""
+ports). A client trusts the domain CA certificate of the installation it is given
+(INSTALL/groups/certs/domaincert.pem) and checks host names, so a wrong or unresolvable
+--anm_host fails as it would on a real network. Servers present the installation's own
+certificate (groups/certs/topology-cert.pem, key in groups/certs/private/topology-key.pem)."""
 import base64
 import json
 import os
@@ -18,13 +20,16 @@ class NetError(Exception):
 
 
 def client_context(install):
-    return ssl.create_default_context(cafile=os.path.join(install.tls_dir, "ca.pem"))
+    """Trust the domain CA certificate this installation holds. Without one (a NEW tree before
+    apply) nothing of the lab verifies: every call fails with a certificate error."""
+    if os.path.isfile(install.domain_cert):
+        return ssl.create_default_context(cafile=install.domain_cert)
+    return ssl.create_default_context()
 
 
 def server_context(install):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(os.path.join(install.tls_dir, "cert.pem"),
-                        os.path.join(install.tls_dir, "key.pem"))
+    ctx.load_cert_chain(install.topology_cert, install.topology_key)
     return ctx
 
 

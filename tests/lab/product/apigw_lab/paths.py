@@ -68,10 +68,6 @@ class Install(object):
         return self.p("system", "conf", "lab-host.json")
 
     @property
-    def tls_dir(self):
-        return self.p("system", "conf", "lab-tls")
-
-    @property
     def ext_lib(self):
         return self.p("ext", "lib")
 
@@ -85,7 +81,28 @@ class Install(object):
 
     @property
     def domain_p12(self):
+        # upgrade_faq.md "Which is the first Admin Node Manager?": the domain CA private key and
+        # certificate, on the first Admin Node Manager only (a real PKCS#12, pki.py)
         return self.p("groups", "certs", "private", "domain.p12")
+
+    # ASSUMED names (the docs are silent): this Node Manager's TLS key and certificate (signed
+    # by the domain CA) and the domain CA certificate it checks its peers with. OLD: written by
+    # install.py; NEW: by apply (upgrade_errors.md "SSL certificates ... regenerated").
+    @property
+    def certs_dir(self):
+        return self.p("groups", "certs")
+
+    @property
+    def domain_cert(self):
+        return self.p("groups", "certs", "domaincert.pem")
+
+    @property
+    def topology_cert(self):
+        return self.p("groups", "certs", "topology-cert.pem")
+
+    @property
+    def topology_key(self):
+        return self.p("groups", "certs", "private", "topology-key.pem")
 
     @property
     def lib_dir(self):

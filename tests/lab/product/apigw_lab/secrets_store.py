@@ -1,9 +1,9 @@
 """Secrets at rest: salted SHA-256 only, never the value (DESIGN.md "Files on one lab host").
 
-The admin user store (INSTALL/conf/lab-admin-users.json) and the fake domain CA keystore
-(groups/certs/private/domain.p12, contract §1 / upgrade_faq.md "Which is the first Admin Node
-Manager?") both hold a salt and a digest, so the lab can check a password or passphrase without
-ever writing it down.
+The admin user store (INSTALL/conf/lab-admin-users.json) and the Cassandra stand-in's user store
+(/opt/apigw-lab/cassandra-users.json, with labctl up --cassandra-auth) hold a salt and a digest,
+so the lab can check a password without ever writing it down. The domain CA key is a real
+PKCS#12 file (pki.py).
 """
 import binascii
 import hashlib
@@ -38,21 +38,3 @@ def check_login(path, username, password):
         if user.get("username") == username and matches(password, user):
             return True
     return False
-
-
-def domain_key_record(passphrase):
-    """Content of the fake domain.p12: proves the passphrase without holding it."""
-    salt = new_salt()
-    return {"format": "apigw-lab fake PKCS#12 (domain CA)", "salt": salt,
-            "sha256": digest(passphrase, salt)}
-
-
-def write_domain_key(path, record):
-    jsonfile.save(path, record, mode=0o600)
-
-
-def unlocks(path_or_record, passphrase):
-    record = path_or_record
-    if not isinstance(record, dict):
-        record = jsonfile.load(record)
-    return matches(passphrase, record)

@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.step_commands import (
-    STEP_OPTIONS, MissingCredential, build_arguments)
+    STEP_OPTIONS, MissingCredential, build_arguments, option_with_value)
 
 OLD = "/opt/Axway-7.5.3/apigateway"
 
@@ -78,3 +78,10 @@ def test_option_table_matches_the_contract():
         "anm_host", "domain_passphrase", "sign_alg", "subj_alt_name", "force", "username", "password",
         "skip_db_upgrade", "tracelevel"]
     assert [n for n, dummy in STEP_OPTIONS["clean"]] == ["tracelevel"]
+
+
+def test_a_value_that_starts_with_a_dash_stays_one_argument():
+    # A generated Cassandra password such as "-x9..." would otherwise read as the next option.
+    arguments, _answers = build_arguments("upgrade", {"cass_host": "NodeA", "cass_password": "-x9Secret"})
+    assert "--cass_password=-x9Secret" in arguments and "-x9Secret" not in arguments
+    assert option_with_value("cass_host", "NodeA") == ["--cass_host", "NodeA"]

@@ -5,14 +5,23 @@ new processes. On later nodes it contacts the new first ANM named by --anm_host 
 checks it runs 7.7, removes its own old entries (apply Tip), registers (CSR signed with the
 domain key) and starts its processes. A later node whose --anm_host names itself becomes the
 first ANM of a second domain (upgrade_troubleshoot.md "API Gateways missing from topology").
+
+Certificates (upgrade_errors.md "SSL certificates for management traffic regenerated"; pki.py):
+the first ANM opens the old domain's domain.p12 (exported from the old ANM) with the passphrase
+given to apply, keeps it as NEW/groups/certs/private/domain.p12 (same CA, same passphrase) and
+signs a new certificate for its own Node Manager; a later node makes a new key and CSR, which
+the first ANM signs when the passphrase sent with the registration unlocks its domain.p12. A
+passphrase that does not unlock it gives the documented "Failed to sign CSR" error.
 """
 import glob
 import os
 import shutil
+import tempfile
 
-from .. import instances, jsonfile, net, paths, process_cli, secrets_store, topology
+from .. import instances, jsonfile, net, paths, pki, process_cli, secrets_store, topology
 from . import upgrade_msgs as M
 from .common import StepFailed
+from .export import DOMAIN_KEY
 
 CSR = ("Node Manager error: Failed to sign CSR for service. None of the available Admin Node "
        "Managers have the domain private key, or were able to unlock it with provided "
@@ -31,16 +40,32 @@ def target_anm(ctx, topo, me):
     return given or anms[0]
 
 
+def subject_alt_names(ctx, me):
+    """upgrade_script.md --subj_alt_name / --sign_alg for the Node Manager's new certificate.
+    ASSUMED: the given names are added to the defaults (the host's names and address), which the
+    lab's own Node Manager calls need; an unusable value fails apply before it changes anything."""
+    sans = pki.default_sans([me["name"], me.get("inventory_name")], me.get("address"))
+    for value in ctx.args.subj_alt_name or []:
+        try:
+            entry = pki.parse_subj_alt_name(value)
+        except ValueError as e:
+            ctx.fail("Certificates", str(e))
+        if entry not in sans:
+            sans.append(entry)
+    return sans
+
+
 def old_processes(ctx, topo, old_version, old):
     """Rule 4: every old process on every node must be down, probed over the network (node
-    managers on 8090, gateways on their management ports) plus the local pid files."""
+    managers on 8090, gateways on their management ports) plus the local pid files. The probes
+    trust the old installation's domain CA certificate."""
     found = ["%s on this node" % p for p in process_cli.any_running(old)]
     for h in topo["hosts"]:
         probes = [("Node Manager", topology.NM_PORT)] + [
             ("API Gateway '%s'" % s["name"], s["managementPort"])
             for _group, s in topology.services_of(topo, h["id"]) if s["type"] == "gateway"]
         for label, port in probes:
-            info = net.lab_info(ctx.install, h["name"], port)
+            info = net.lab_info(old, h["name"], port)
             ctx.log.trace("DEBUG", "Probe %s:%d (%s): %s" % (h["name"], port, label, info))
             if info and info.get("productVersion") == old_version:
                 found.append("%s on %s (%s:%d)" % (label, h["name"], h["name"], port))
@@ -83,22 +108,44 @@ def cassandra(ctx, up):
         c["host"], c["port"])])
 
 
-def first_anm(ctx, topo, me, export_info):
+def first_anm(ctx, topo, me, sans):
     new = ctx.install
     if not secrets_store.check_login(new.users_file, ctx.creds["username"],
                                      ctx.creds["password"]):
         ctx.fail("Admin Node Manager", "Failed to log in to the Admin Node Manager as user '%s': "
                  "HTTP 401 Unauthorized. Check the user name and password." %
                  ctx.creds["username"])
-    key = export_info.get("domain_key")
-    if key and not secrets_store.unlocks(key, ctx.creds["domain_passphrase"]):
+    exported = ctx.export_dir(*DOMAIN_KEY)
+    passphrase = ctx.creds["domain_passphrase"]
+    try:
+        ca = pki.unlock(exported, passphrase)   # real openssl; raises on a wrong passphrase
+    except pki.PkiError as e:
+        ctx.log.trace("DEBUG", "Domain CA key %s not opened: %s" % (exported, e))
         ctx.fail("Domain CA", CSR)
     if ctx.faults.on("csr_sign_failure"):
         ctx.fail("Domain CA", CSR)
     if os.path.isdir(new.groups):
         shutil.rmtree(new.groups)  # rule 7: a first-ANM apply starts a fresh domain
-    secrets_store.write_domain_key(new.domain_p12, key or secrets_store.domain_key_record(
-        ctx.creds["domain_passphrase"]))
+    private = os.path.dirname(new.domain_p12)
+    os.makedirs(private)
+    os.chmod(private, 0o700)
+    shutil.copyfile(exported, new.domain_p12)
+    os.chmod(new.domain_p12, 0o600)
+    work = tempfile.mkdtemp(prefix="apigw-apply-")
+    try:
+        key, csr = pki.new_key_and_csr(work, me["name"], sans)
+        try:
+            cert = pki.sign(new.domain_p12, passphrase, csr, ctx.args.sign_alg)
+        except pki.PkiError as e:
+            ctx.log.trace("DEBUG", "CSR not signed: %s" % e)
+            shutil.rmtree(new.groups, ignore_errors=True)   # no half-made domain is left
+            ctx.fail("Domain CA", CSR)
+        pki.install_node_certs(new, key, cert, ca)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ctx.log.check("Certificates", info=[
+        "Generated the Node Manager certificate for %s, signed by the domain CA (%s)." % (
+            me["name"], pki.digest(ctx.args.sign_alg))])
     domain = topology.empty(new.version())
     topology.add_host(domain, {"id": me["host_id"], "name": me["name"]},
                       topology.entries_for(topo, me["name"]))
@@ -107,9 +154,12 @@ def first_anm(ctx, topo, me, export_info):
                                     me["name"]])
 
 
-def later_node(ctx, topo, me, target):
+def later_node(ctx, topo, me, target, sans):
+    """Before it registers, the new installation holds no certificate: the calls to the new ANM
+    trust the domain CA certificate of the old installation (the same domain CA)."""
     new, url = ctx.install, "https://%s:%d" % (target, topology.NM_PORT)
-    info = net.lab_info(new, target, topology.NM_PORT, timeout=5)
+    trust = paths.Install(ctx.old_dir)
+    info = net.lab_info(trust, target, topology.NM_PORT, timeout=5)
     if not info or info.get("productVersion") != new.version():
         # upgrade_script.md: apply "checks that the Admin Node Manager is running and is
         # version 7.7". ASSUMED wording.
@@ -120,29 +170,39 @@ def later_node(ctx, topo, me, target):
     auth = (ctx.creds["username"], ctx.creds["password"])
 
     def call(path, body):
-        return net.request(new, target, topology.NM_PORT, path, "POST", auth, body, timeout=30)
+        return net.request(trust, target, topology.NM_PORT, path, "POST", auth, body, timeout=30)
 
+    work = tempfile.mkdtemp(prefix="apigw-apply-")
     try:
-        status, body = call("/api/lab/unregister", {"host": me["name"]})
-        if status == 200:
-            status, body = call("/api/lab/register", {
-                "host": {"id": me["host_id"], "name": me["name"]},
-                "entries": topology.entries_for(topo, me["name"]),
-                "domain_passphrase": ctx.creds["domain_passphrase"]})
-    except net.NetError as e:
-        ctx.fail("Admin Node Manager", "Failed to connect to the Admin Node Manager at %s: %s" %
-                 (url, e))
-    if status == 401:
-        ctx.fail("Admin Node Manager", "Failed to log in to the Admin Node Manager at %s as user "
-                 "'%s': HTTP 401 Unauthorized. Check the user name and password." % (
-                     url, ctx.creds["username"]))
-    if status == 409 or ctx.faults.on("csr_sign_failure"):
-        ctx.fail("Topology", CSR)
-    if status != 200:
-        ctx.fail("Admin Node Manager", "Unexpected answer from %s: HTTP %d (%s)"
-                 % (url, status, body))
-    if os.path.isdir(new.groups):
-        shutil.rmtree(new.groups)
+        key, csr = pki.new_key_and_csr(work, me["name"], sans)
+        try:
+            status, body = call("/api/lab/unregister", {"host": me["name"]})
+            if status == 200:
+                status, body = call("/api/lab/register", {
+                    "host": {"id": me["host_id"], "name": me["name"]},
+                    "entries": topology.entries_for(topo, me["name"]),
+                    "domain_passphrase": ctx.creds["domain_passphrase"],
+                    "csr": csr, "sign_alg": ctx.args.sign_alg})
+        except net.NetError as e:
+            ctx.fail("Admin Node Manager", "Failed to connect to the Admin Node Manager at %s: %s"
+                     % (url, e))
+        if status == 401:
+            ctx.fail("Admin Node Manager", "Failed to log in to the Admin Node Manager at %s as "
+                     "user '%s': HTTP 401 Unauthorized. Check the user name and password." % (
+                         url, ctx.creds["username"]))
+        if status == 409 or ctx.faults.on("csr_sign_failure"):
+            ctx.fail("Topology", CSR)
+        if status != 200:
+            ctx.fail("Admin Node Manager", "Unexpected answer from %s: HTTP %d (%s)"
+                     % (url, status, body))
+        if os.path.isdir(new.groups):
+            shutil.rmtree(new.groups)
+        pki.install_node_certs(new, key, body["certificate"], body["ca_certificate"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ctx.log.check("Certificates", info=[
+        "Node Manager certificate for %s signed by the domain CA on %s (%s)." % (
+            me["name"], target, pki.digest(ctx.args.sign_alg))])
     topology.save(new.topology_file, body["result"])
     ctx.log.check("Topology", info=["Registered host %s with the Admin Node Manager at %s." % (
         me["name"], url)])
@@ -184,14 +244,15 @@ def run(ctx):
     me = new.host_info()
     os.makedirs(ctx.out) if not os.path.isdir(ctx.out) else None
     target = target_anm(ctx, topo, me["name"])
+    sans = subject_alt_names(ctx, me)
     old_processes(ctx, topo, export_info["old_version"], paths.Install(ctx.old_dir))
     databases(ctx, up)
     cassandra(ctx, up)
     ctx.checkpoint()
     if target == me["name"]:
-        first_anm(ctx, topo, me, export_info)
+        first_anm(ctx, topo, me, sans)
     else:
-        later_node(ctx, topo, me, target)
+        later_node(ctx, topo, me, target, sans)
     local_files(ctx, topo, me)
     start_processes(ctx)
     ctx.save("apply-info.json", {"anm_host": ctx.args.anm_host, "first_anm": target == me["name"],

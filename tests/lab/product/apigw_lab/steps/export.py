@@ -6,14 +6,16 @@ out/export. Fails as documented when the old ANM is down or refuses the login; a
 remote Node Manager makes its group inconsistent (upgrade_troubleshoot.md "Group inconsistency
 errors").
 """
+import base64
 import glob
 import os
 import shutil
 
-from .. import instances, net, paths, process_cli, topology
+from .. import instances, net, paths, pki, process_cli, topology
 from .common import StepFailed
 
 CHECK_ANM = "Admin Node Manager"
+DOMAIN_KEY = ("certs", "domain.p12")   # under out/export
 
 
 def choose_anm(anm_host, anms, me):
@@ -27,13 +29,15 @@ def choose_anm(anm_host, anms, me):
     return anms[0] if anms else None
 
 
-def contact(ctx, host):
-    new, url = ctx.install, "https://%s:%d" % (host, topology.NM_PORT)
+def contact(ctx, old, host):
+    """The old ANM over HTTPS, trusting the old installation's domain CA certificate (the new
+    installation has no certificates before apply)."""
+    url = "https://%s:%d" % (host, topology.NM_PORT)
     auth = (ctx.creds["username"], ctx.creds["password"])
     try:
-        status, body = net.request(new, host, topology.NM_PORT, "/api/topology", auth=auth)
+        status, body = net.request(old, host, topology.NM_PORT, "/api/topology", auth=auth)
         if status == 200:
-            status, data = net.request(new, host, topology.NM_PORT, "/api/lab/export", auth=auth,
+            status, data = net.request(old, host, topology.NM_PORT, "/api/lab/export", auth=auth,
                                        timeout=30)
     except net.NetError as e:
         # ASSUMED wording: the docs only say the old installation must be running.
@@ -127,6 +131,14 @@ def copy_local(ctx, old):
     copy(old.licenses, ctx.outp("licenses"))
 
 
+def save_domain_key(ctx, b64):
+    """The old domain's domain.p12 as the old ANM handed it over (still encrypted with the domain
+    passphrase; DESIGN.md: out/export/certs/domain.p12, 0600, on nodes that run an ANM). apply on
+    the first ANM of the new domain opens it."""
+    if b64:
+        pki.write_file(ctx.outp(*DOMAIN_KEY), base64.b64decode(b64), 0o600)
+
+
 def run(ctx):
     a, new = ctx.args, ctx.install
     old = paths.Install(a.old_install_dir)
@@ -141,7 +153,7 @@ def run(ctx):
     me = new.host_info()
     ctx.old_version = old.version()
     anms = topology.anm_hosts(topology.load(old.topology_file))
-    data = contact(ctx, choose_anm(a.anm_host, anms, me["name"]))
+    data = contact(ctx, old, choose_anm(a.anm_host, anms, me["name"]))
     ctx.checkpoint()
     check_groups(ctx, data, me)
     ctx.save("topology.json", data["topology"])
@@ -149,9 +161,12 @@ def run(ctx):
         ctx.save(os.path.join("groups", gid, "lab-config.json"), cfg)
     system_config(ctx, old)
     copy_local(ctx, old)
+    if me["name"] in anms:   # only an ANM node can become the first ANM of the new domain
+        save_domain_key(ctx, data.get("domain_key"))
     ctx.save("export-info.json", {
         "old_install_dir": old.root, "old_version": old.version(), "host": me["name"],
-        "host_id": me["host_id"], "anm_host": a.anm_host, "anm_used": choose_anm(
-            a.anm_host, anms, me["name"]), "domain_key": data.get("domain_key")})
+        "host_id": me["host_id"], "anm_host": a.anm_host,
+        "anm_used": choose_anm(a.anm_host, anms, me["name"]),
+        "domain_key": os.path.isfile(ctx.outp(*DOMAIN_KEY))})
     if ctx.log.errors:
         raise StepFailed()

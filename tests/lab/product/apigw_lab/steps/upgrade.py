@@ -8,7 +8,7 @@ import re
 import sys
 import zipfile
 
-from .. import jsonfile, topology
+from .. import cassandra_stub, jsonfile, topology
 from . import upgrade_msgs as M
 from .common import StepFailed
 
@@ -149,7 +149,26 @@ def cassandra(ctx, topo, configs):
         if ctx.faults.on("cassandra_kps") and not errors:
             g = (topology.gateway_groups(topo) or [{"name": "Default Group"}])[0]
             errors.append(M.cassandra_kps(g["name"], ["My Collection"]))
+    else:
+        errors.extend(cassandra_login(ctx))
     ctx.log.check("Cassandra", errors=errors)
+
+
+def cassandra_login(ctx):
+    """The Cassandra host goes into every group configuration with --cass_username and
+    --cass_password (upgrade_script.md). ASSUMED: upgrade checks that login against the Cassandra
+    host it was given; a Cassandra that does not answer is not checked here (apply checks that
+    Cassandra runs). The password is never written anywhere."""
+    a = ctx.args
+    host, port = a.cass_host or "localhost", a.cass_port or 9042
+    answer = cassandra_stub.login(host, port, a.cass_username, a.cass_password)
+    ctx.log.trace("DEBUG", "Apache Cassandra login check at %s:%s: %s" % (
+        host, port, answer or "no answer, not checked"))
+    if answer == "AUTH-REQUIRED":
+        return [M.cass_login_required(host, port)]
+    if answer == "AUTH-FAILED":
+        return [M.cass_login_failed(host, port, a.cass_username)]
+    return []
 
 
 def run(ctx):

@@ -120,3 +120,17 @@ SSL_REGENERATED = (
     "regenerated in the upgraded system. Please consult documentation if you wish to manually "
     "reconfigure the upgraded system to use the SSL certificates from the old version after "
     "upgrade.")
+
+
+def cass_login_required(host, port):
+    # ASSUMED wording: the docs give no text for a Cassandra that refuses the login.
+    return ("Failed to log in to Apache Cassandra at %s:%s: the server requires authentication. "
+            "Specify the Apache Cassandra user name and password with --cass_username and "
+            "--cass_password." % (host, port))
+
+
+def cass_login_failed(host, port, username):
+    # ASSUMED wording, as above.
+    who = "as user '%s'" % username if username is not None else "without a user name"
+    return ("Failed to log in to Apache Cassandra at %s:%s %s: the user name or password is "
+            "incorrect. Check --cass_username and --cass_password." % (host, port, who))
