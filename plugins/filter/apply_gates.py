@@ -121,9 +121,13 @@ def apply_inputs(login, key, first_anm, first_anm_applied):
                         "not answer (%s). An earlier run probably stopped the old installation already."
                         % (first_anm, login.get("msg")))
     key = key or {}
-    if _failed(key):
+    if _failed(key) and key.get("failure_kind") == "passphrase":
         refusals.append("%s (on %s). Set apigw_domain_passphrase to the domain CA key passphrase of this domain."
                         % (key.get("msg"), first_anm))
+    elif _failed(key):
+        # No key store where the vendor puts it, or one openssl cannot read: nothing proves the
+        # passphrase wrong, and apply itself will check it.
+        warnings.append("Could not prove apigw_domain_passphrase before apply: %s (on %s)." % (key.get("msg"), first_anm))
     return {"refusals": refusals, "warnings": warnings, "pin": pin}
 
 

@@ -83,7 +83,9 @@ def _row(host, hv, gone, completed):
     cells = {}
     for phase in PHASES:
         cells[phase] = _cell(hv.get(PHASE_VARS[phase]))
-        if cells[phase]["result"] == "NOT RUN" and DONE_WITH_STEP[phase] in completed:
+        # VERIFY checks this run's apply: when APPLY ran now, VERIFY is not "done earlier".
+        applied_now = phase == "VERIFY" and cells["APPLY"]["result"] in ("PASSED", "FAILED", "UNREACHABLE")
+        if cells[phase]["result"] == "NOT RUN" and DONE_WITH_STEP[phase] in completed and not applied_now:
             # Not run now because an earlier run did it: the node's status says so.
             cells[phase] = {"result": "SKIPPED", "warnings": 0, "errors": 0,
                             "message": "done in an earlier run (%s complete)" % DONE_WITH_STEP[phase]}

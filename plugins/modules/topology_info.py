@@ -43,6 +43,16 @@ options:
     description:
       - Host name of an Admin Node Manager; the URL becomes C(https://ANM_HOST:ANM_PORT/api/topology).
     type: str
+  alternate_urls:
+    description:
+      - Other base URLs of the same Admin Node Manager, tried in order when the one before does not
+        answer at all (connection refused, timed out, no route). For example the node's own host
+        name after C(https://127.0.0.1:8090), for an Admin Node Manager that does not listen on the
+        loopback. An answer of any kind (a certificate, HTTP 401, HTTP 503) ends the search.
+      - RV(topology_source) says which URL answered.
+    type: list
+    elements: str
+    default: []
   anm_port:
     description: HTTPS port of the Admin Node Manager, used with O(anm_host).
     type: int
@@ -301,7 +311,7 @@ from ansible.module_utils.common.text.converters import to_native
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.anm_client import (
-    PROTOCOL, AnmError, get_json, normalize_sha256, wait_for)
+    PROTOCOL, UNAVAILABLE, AnmError, get_json, normalize_sha256, wait_for)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import (
     TopologyError, detect_local_host, first_anm_marker, is_first_anm, normalise_topology,
     read_topology_file, topology_file)
@@ -312,8 +322,7 @@ API_PATH = "/api/topology"
 
 def topology_url(params):
     if params["anm_url"]:
-        url = params["anm_url"].rstrip("/")
-        return url if url.endswith(API_PATH) else url + API_PATH
+        return with_api_path(params["anm_url"])
     host = params["anm_host"]
     if ":" in host and not host.startswith("["):  # a bare IPv6 address needs brackets in a URL
         host = "[%s]" % host
@@ -329,16 +338,36 @@ def trust_of(params):
     return "ca" if params["ca_path"] else "system"
 
 
+def with_api_path(url):
+    url = url.rstrip("/")
+    return url if url.endswith(API_PATH) else url + API_PATH
+
+
 def fetch_topology(params, url, trust):
-    """-> (topology, certificate_sha256, attempts); raise AnmError with a kind."""
-    def call():
-        data, served = get_json(url, params["username"], params["password"], trust=trust,
+    """-> (topology, certificate_sha256, attempts, the URL that answered); raise AnmError with a kind."""
+    urls = [url] + [with_api_path(u) for u in params["alternate_urls"] or []]
+    answered = [url]
+
+    def ask(one):
+        data, served = get_json(one, params["username"], params["password"], trust=trust,
                                 ca_path=params["ca_path"], pin_sha256=params["pin_sha256"],
                                 timeout=params["timeout"])
         try:
-            return normalise_topology(data, url), served
+            return normalise_topology(data, one), served
         except TopologyError as exc:
-            raise AnmError(PROTOCOL, url, to_native(exc), served)
+            raise AnmError(PROTOCOL, one, to_native(exc), served)
+
+    def call():
+        for index, one in enumerate(urls):
+            try:
+                answer = ask(one)
+                answered[0] = one
+                return answer
+            except AnmError as exc:
+                # Only silence moves on to the next URL: whatever answered is that ANM's answer.
+                if index + 1 == len(urls) or not (exc.kind == UNAVAILABLE and exc.certificate_sha256 is None):
+                    raise
+        raise AssertionError("not reached")
 
     wanted = params["wait_for_version"]
 
@@ -349,7 +378,7 @@ def fetch_topology(params, url, trust):
         return None
 
     (topology, served), attempts = wait_for(call, url, params["wait_timeout"], accept)
-    return topology, served, attempts
+    return topology, served, attempts, answered[0]
 
 
 def local_facts(params, topology):
@@ -374,6 +403,7 @@ def main():
             install_dir=dict(type="path"),
             anm_url=dict(type="str"),
             anm_host=dict(type="str"),
+            alternate_urls=dict(type="list", elements="str", default=[]),
             anm_port=dict(type="int", default=8090),
             username=dict(type="str"),
             password=dict(type="str", no_log=True),
@@ -413,8 +443,9 @@ def main():
     failure = None
     try:
         if from_api:
-            topology, result["certificate_sha256"], result["attempts"] = fetch_topology(
+            topology, result["certificate_sha256"], result["attempts"], answered = fetch_topology(
                 params, where, result["trust"])
+            result["topology_source"] = answered
         else:
             topology = read_topology_file(where)
     except AnmError as exc:

@@ -86,7 +86,9 @@ def test_a_first_anm_that_never_starts_times_out_naming_the_variable(steps):
 def test_a_forged_certificate_is_refused_at_once_and_never_gets_the_password(steps):
     step = steps["forged_certificate"]
     msg = last_failure(step)
-    assert msg.startswith("Apply failed on node2: The first Admin Node Manager's certificate at https://")
+    # Refused by the gates, from node2 and node3, before anything stopped.
+    assert msg.startswith("node2: The first Admin Node Manager's certificate at https://")
+    assert "node3: The first Admin Node Manager's certificate" in msg and msg.endswith("Nothing was stopped.")
     assert "is not the pinned one" in msg and "not retried" in msg
     assert "apigw_anm_ca_path" in msg and "apigw_anm_validate_certs: false" in msg
     log = vh.REPO / "tests" / "output" / "molecule" / "apply_inputs" / "forger.log"

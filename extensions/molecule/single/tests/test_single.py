@@ -41,8 +41,10 @@ def test_topology_and_no_anm_host():
     assert [h["name"] for h in topology["hosts"]] == ["node1"]
     for call in vh.sysupgrade_calls(lab, "node1"):
         assert "--anm_host" not in call["argv"]
+    # The run with a wrong Cassandra password: export, then a failed upgrade; then the good run:
+    # upgrade (export is done), apply.
     assert [c["argv"][1] for c in vh.sysupgrade_calls(lab, "node1") if c["argv"][1] != "status"] == \
-        ["export", "upgrade", "apply"]
+        ["export", "upgrade", "upgrade", "apply"]
 
 
 def test_interactive_apply_asks_once(steps):

@@ -166,3 +166,11 @@ def test_a_node_that_cannot_trust_the_applied_first_anm_refuses_the_run():
     assert len(out) == 1
     assert out[0].startswith("node2: The first Admin Node Manager's certificate at https://NodeA:8090 was refused")
     assert out[0].endswith("Nothing was stopped.")
+
+
+def test_an_unreadable_key_store_is_a_warning_not_a_refusal():
+    key = {"failure_kind": "openssl", "msg": "openssl could not read the domain CA key store /x/domain.p12 (rc 1): bad"}
+    out = apply_inputs({"product_version": "7.5.3"}, key, "node1", False)
+    assert out["refusals"] == []
+    assert out["warnings"] == ["Could not prove apigw_domain_passphrase before apply: openssl could not read the "
+                               "domain CA key store /x/domain.p12 (rc 1): bad (on node1)."]

@@ -154,3 +154,14 @@ def test_a_failed_cell_counts_the_error_the_list_shows():
     assert (cell["result"], cell["errors"]) == ("FAILED", 1)
     assert [i["message"] for i in report["issues"]] == ["upgrade timed out after 60 s"]
     assert "FAILED W0 E1" in "\n".join(report["table"])
+
+
+def test_verify_after_this_runs_apply_is_never_done_earlier():
+    # apply completed now (status says so) but the node failed before verifying: VERIFY is where
+    # it failed, not "done in an earlier run".
+    hostvars = {"node1": {"apigw_apply": {"changed": True, "counts": {"error": 0, "warning": 0}},
+                          "apigw_node_failed": True, "apigw_node_failure": "the new ANM does not answer"}}
+    report = phase_report(["node1"], hostvars, completed={"node1": ["export", "upgrade", "apply"]})
+    cells = report["rows"][0]["phases"]
+    assert (cells["APPLY"]["result"], cells["VERIFY"]["result"]) == ("PASSED", "FAILED")
+    assert cells["VERIFY"]["message"] == "the new ANM does not answer"

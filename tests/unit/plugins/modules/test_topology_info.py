@@ -240,3 +240,30 @@ def test_topology_warnings_become_ansible_warnings(monkeypatch, anm):
     result = run(monkeypatch, api_args(anm, validate_certs=False))
     assert "unknown host id h9" in warned[0]
     assert "warnings" not in result  # the internal list is not returned as data
+
+
+def closed_port_url():
+    import socket
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return "https://127.0.0.1:%d" % port
+
+
+def test_an_alternate_url_is_tried_when_the_first_is_silent(monkeypatch, anm, pki):
+    # An ANM that does not listen on the loopback: the node's own name answers instead.
+    result = run(monkeypatch, api_args(anm, anm_url=closed_port_url(), alternate_urls=[anm.url(path="")],
+                                       validate_certs=False))
+    assert not result.get("failed"), result
+    assert result["topology_source"] == anm.url() and result["certificate_sha256"] == der_sha256(pki.anm[0])
+
+
+def test_an_answer_of_any_kind_ends_the_search(monkeypatch, anm, pki):
+    anm.status = 503  # the first URL answers (starting): the alternate is not asked
+    other = FakeAnm(pki.anm).start()
+    try:
+        result = run(monkeypatch, api_args(anm, alternate_urls=[other.url(path="")], validate_certs=False))
+    finally:
+        other.stop()
+    assert result["failed"] and result["failure_kind"] == "unavailable" and other.requests == []
