@@ -8,6 +8,8 @@ developer skipped the bootstrap).
 import os
 import sys
 
+import pytest
+
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 COLLECTIONS_ROOT = os.path.join(REPO_ROOT, ".collections")
 LINK = os.path.join(COLLECTIONS_ROOT, "ansible_collections", "apigw", "sysupgrade")
@@ -27,3 +29,11 @@ def _ensure_collection_link():
 _root = _ensure_collection_link()
 if _root not in sys.path:
     sys.path.insert(0, _root)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """Real openssl certificates of a test domain and of a forger (tests/unit/tls_server.py), made
+    once per test module, for the tests that talk TLS to a fake Admin Node Manager."""
+    from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import Pki
+    return Pki(tmp_path_factory.mktemp("pki"))

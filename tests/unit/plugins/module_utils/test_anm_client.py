@@ -11,14 +11,9 @@ import time
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import anm_client
-from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, Pki, der_sha256
+from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, der_sha256
 
 USER, PASSWORD = FakeAnm.USER, FakeAnm.PASSWORD
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return Pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture

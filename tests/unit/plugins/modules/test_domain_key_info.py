@@ -5,33 +5,15 @@ import subprocess
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.apigw.sysupgrade.plugins.modules import domain_key_info
+from ansible_collections.apigw.sysupgrade.tests.unit.module_runner import run_main
 
 PASSPHRASE = "Domain-Pass 42!"
 
 
-class Done(Exception):
-    pass
-
-
 def run(monkeypatch, args):
-    def exit_json(self, **result):
-        raise Done(result)
-
-    def fail_json(self, msg, **result):
-        result.update(msg=msg, failed=True)
-        raise Done(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
-    if hasattr(basic, "_ANSIBLE_PROFILE"):
-        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
-    with pytest.raises(Done) as done:
-        domain_key_info.main()
-    return done.value.args[0]
+    return run_main(monkeypatch, domain_key_info.main, args)
 
 
 def make_install(tmp_path_factory, *export_options):

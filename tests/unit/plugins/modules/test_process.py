@@ -1,18 +1,13 @@
 """process: exact command lines per component and state, order, idempotence, check mode, failures."""
-import json
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import processes, step_watchdog
 from ansible_collections.apigw.sysupgrade.plugins.modules import process
+from ansible_collections.apigw.sysupgrade.tests.unit.module_runner import run_main
 from ansible_collections.apigw.sysupgrade.tests.unit.plugins.modules.conftest import WATCHDOG_PREFIX
-
-
-class Done(Exception):
-    """exit_json or fail_json was called; args[0] is the result."""
 
 
 class FakeGateway(object):
@@ -65,21 +60,7 @@ def gateway(monkeypatch, install):
 
 
 def run(monkeypatch, args):
-    def exit_json(self, **result):
-        raise Done(result)
-
-    def fail_json(self, msg, **result):
-        result.update(msg=msg, failed=True)
-        raise Done(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
-    if hasattr(basic, "_ANSIBLE_PROFILE"):  # ansible-core 2.19 also wants a serialization profile
-        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
-    with pytest.raises(Done) as done:
-        process.main()
-    return done.value.args[0]
+    return run_main(monkeypatch, process.main, args)
 
 
 def nm(install, flag):

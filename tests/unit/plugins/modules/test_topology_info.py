@@ -4,33 +4,14 @@ import json
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.apigw.sysupgrade.plugins.modules import topology_info
-from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, Pki, der_sha256
-
-
-class Done(Exception):
-    """exit_json or fail_json was called; args[0] is the result."""
+from ansible_collections.apigw.sysupgrade.tests.unit.module_runner import run_main
+from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, der_sha256
 
 
 def run(monkeypatch, args):
-    """Run the module's main() with ``args``; return its result dict (failed=True on fail_json)."""
-    def exit_json(self, **result):
-        raise Done(result)
-
-    def fail_json(self, msg, **result):
-        result.update(msg=msg, failed=True)
-        raise Done(result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(basic, "_ANSIBLE_ARGS", to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args})))
-    if hasattr(basic, "_ANSIBLE_PROFILE"):  # ansible-core 2.19 also wants a serialization profile
-        monkeypatch.setattr(basic, "_ANSIBLE_PROFILE", "legacy")
-    with pytest.raises(Done) as done:
-        topology_info.main()
-    return done.value.args[0]
+    return run_main(monkeypatch, topology_info.main, args)
 
 
 TOPOLOGY = {
@@ -113,11 +94,6 @@ def test_needs_a_source(monkeypatch):
 
 
 # ---- API source ----
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return Pki(tmp_path_factory.mktemp("pki"))
-
 
 @pytest.fixture
 def anm(pki):
