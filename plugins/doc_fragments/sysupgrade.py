@@ -24,7 +24,9 @@ options:
       - Seconds the sysupgrade command may run. A command still running then is stopped (SIGTERM to
         its whole process group, SIGKILL 10 seconds later) and the task fails saying so.
       - C(sysupgrade status) calls are limited to the smaller of this value and 300 seconds.
-      - For steps that can outlast the SSH connection, run the task with C(async) and C(poll).
+      - For steps that can outlast the SSH connection, run the task with C(async) and C(poll=0) and wait
+        for it with M(apigw.sysupgrade.step_wait), as the collection's roles do; the time limit is then
+        still enforced on the node.
     type: int
     default: 3600
 notes:
@@ -62,6 +64,14 @@ notes:
     the first failure reason quotes the question and names the option that answers it; when it
     succeeded anyway (the tool took its default at end of file), the module warns."
   - Check mode runs only C(sysupgrade status) and reports the command line that would run, secrets masked.
+  - "Never two runs on one node: before it reads the status, the module takes an exclusive lock,
+    C(upgrade/bin/.apigw-sysupgrade.lock) below O(new_install_dir) (C(flock)), and holds it until it
+    exits, so a controller that dies does not release it and a module that dies releases it at once.
+    When another run holds it, the module waits for that run to end, up to O(timeout) seconds, then
+    reads the status afresh (a step the other run completed is C(changed=false)) and warns how long
+    it waited and for which process; after O(timeout) it fails naming the lock and that process's pid,
+    having run nothing. Check mode does not wait; it warns when another run holds the lock.
+    C(sysupgrade status) never takes the lock."
 """
 
     # Steps that talk to the Admin Node Manager (export, apply).

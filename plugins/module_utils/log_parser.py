@@ -199,6 +199,36 @@ class LogParser:
             "line": finding["line"],
         })
 
+    # -- going on later (log_progress: a log read a piece at a time while its step runs) -------
+    def state(self):
+        """What a parser needs to go on counting after the last line fed: the counts and the open
+        section and finding. Kept findings and the tail are not carried (JSON-serialisable)."""
+        finding = None
+        if self._open is not None:
+            finding = dict((key, self._open[key]) for key in ("severity", "check", "line", "marker"))
+        return {"counts": dict(self.counts), "lines": self.line_count, "checks_ok": self.checks_ok,
+                "section": list(self._section) if self._section is not None else None, "open": finding}
+
+    @classmethod
+    def from_state(cls, state, max_issues=0, tail_lines=0):
+        """A parser that goes on from ``state()``; raises ValueError (or KeyError, TypeError) on a malformed one.
+
+        The finding open at that point goes on being counted but not kept, so ``max_issues`` only
+        applies to findings that start afterwards."""
+        parser = cls(max_issues=max_issues, tail_lines=tail_lines)
+        parser.counts.update((severity, int(state["counts"][severity])) for severity in SEVERITIES)
+        parser.line_count = int(state["lines"])
+        parser.checks_ok = int(state["checks_ok"])
+        if state.get("section") is not None:
+            severity, check = state["section"]
+            parser._section = (str(severity), str(check))
+        finding = state.get("open")
+        if finding is not None:
+            parser._open = {"severity": str(finding["severity"]), "check": str(finding["check"]),
+                            "line": int(finding["line"]), "marker": bool(finding["marker"]),
+                            "parts": [], "chars": 0, "kept": False}
+        return parser
+
     # -- output ------------------------------------------------------------------------------
     def result(self):
         self._close()

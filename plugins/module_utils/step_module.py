@@ -2,8 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The workflow shared by the export, upgrade, apply and clean modules.
 
-validate -> status -> decide (skip / fail / run) -> [check mode stops here] -> run ->
-find and parse the log -> status again -> judge -> exit or fail.
+validate -> take the node's sysupgrade lock (step_lock; waiting for another run) -> status ->
+decide (skip / fail / run) -> [check mode stops here] -> run -> find and parse the log -> status
+again -> judge -> exit or fail. The lock is held until the module exits.
 
 Every result passes through SecretMasker, and every secret is in module.no_log_values, so secret
 values appear in no field, message or warning.
@@ -20,6 +21,7 @@ from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
     log_locator,
     log_parser,
     step_commands,
+    step_lock,
     step_rules,
     step_verdict,
 )
@@ -110,8 +112,41 @@ class StepWorkflow:
     def run(self):
         self.validate()
         arguments, answers = self.plan()
-        self.decide()
-        self.execute(arguments, answers)
+        lock = step_lock.StepLock(step_lock.lock_path(self.new_install_dir))
+        if self.module.check_mode:
+            # Check mode changes nothing and never waits: it only says when another run is going on.
+            self.warn_if_locked(lock)
+            self.decide()  # exits
+        try:
+            self.take_lock(lock)
+            self.decide()
+            self.execute(arguments, answers)
+        finally:
+            lock.release()
+
+    # -- one run at a time on a node (step_lock) -------------------------------------------------
+    def take_lock(self, lock):
+        """Before anything is read or decided: wait for another run of sysupgrade on this node."""
+        waited = None
+        try:
+            waited = lock.acquire(self.step, self.params["timeout"])
+        except step_lock.LockTimeout as exc:
+            self.fail("%s, the time limit of this step; nothing was run. Wait for that process to end, then "
+                      "run %s again: it reads the status afresh." % (exc, self.step))
+        except (IOError, OSError) as exc:
+            self.fail("cannot take the sysupgrade lock %s: %s; nothing was run" % (lock.path, exc))
+        if waited:
+            self.warn("waited %s s for another sysupgrade run on this node to end (%s; lock %s) before reading "
+                      "the status" % (waited["waited"], step_lock.describe_holder(waited["holder"]), lock.path))
+
+    def warn_if_locked(self, lock):
+        try:
+            holder = lock.held_by_another()
+        except (IOError, OSError):
+            return
+        if holder is not None:
+            self.warn("another sysupgrade run is going on on this node (%s; lock %s): the status check mode "
+                      "read can change when it ends" % (step_lock.describe_holder(holder), lock.path))
 
     def plan(self):
         """The arguments and stdin answers; the masked command line goes into the result."""
