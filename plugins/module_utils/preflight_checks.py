@@ -212,9 +212,12 @@ class Preflight(object):
         status = self.read_status(new) if new_ok and self.check_sysupgrade(new) else None
         completed = list(status["completed"]) if status else []
         applied = "apply" in completed
-        will_export = bool(p["force"]) or "export" not in completed
+        # Nothing runs again on an applied node (forcing one is refused); otherwise a step runs when
+        # forced, when it has not completed, or (upgrade) when export runs again before it.
+        will_export = not applied and (bool(p["force"]) or "export" not in completed)
+        will_upgrade = not applied and (will_export or "upgrade" not in completed)
         facts = dict(sysupgrade_status=status_parser.describe(status), completed=completed,
-                     applied=applied, will_export=will_export, free_mb=None)
+                     applied=applied, will_export=will_export, will_upgrade=will_upgrade, free_mb=None)
         if applied:  # nothing will run on this node
             return self.result(facts)
 

@@ -215,7 +215,14 @@ applied:
   type: bool
   sample: false
 will_export:
-  description: Export will run on this node (O(force), or export has not completed).
+  description: Export will run on this node (O(force), or export has not completed); false on an applied node.
+  returned: always
+  type: bool
+  sample: true
+will_upgrade:
+  description: >-
+    Upgrade will run on this node (export will run first, or upgrade has not completed); false on an
+    applied node.
   returned: always
   type: bool
   sample: true

@@ -89,7 +89,7 @@ def test_a_healthy_node_passes_with_status_and_only_s_calls(node, check, disk):
     assert result["status"] == "PASSED"
     assert result["problems"] == result["notes"] == result["findings"] == []
     assert result["sysupgrade_status"] == "not started" and result["completed"] == []
-    assert result["applied"] is False and result["will_export"] is True
+    assert result["applied"] is False and result["will_export"] is True and result["will_upgrade"] is True
     assert result["free_mb"] == 10240 and disk.asked == [node.new]
     assert result["commands"] == [
         [node.sysupgrade, "status"],
@@ -114,7 +114,7 @@ def test_an_applied_node_is_skipped_and_nothing_else_is_checked(node, check, dis
     result = check(cassandra_port=closed_port())
     assert result["status"] == "SKIPPED" and result["findings"] == [] and result["problems"] == []
     assert result["applied"] is True and result["completed"] == ["export", "upgrade", "apply"]
-    assert result["will_export"] is False
+    assert result["will_export"] is False and result["will_upgrade"] is False
     assert result["commands"] == [[node.sysupgrade, "status"]] and result["rc"] == 0
     assert "Current status" in result["stdout"]
     assert result["free_mb"] is None and disk.asked == []
@@ -159,6 +159,8 @@ def test_exported_node_does_not_need_the_old_installation_running(node, check, s
     result = check()
     assert result["status"] == "PASSED" and result["will_export"] is False and result["findings"] == []
     assert result["completed"] == (["export"] if state == "export" else ["export", "upgrade"])
+    # an exported node still upgrades; an upgraded one runs nothing (a rerun's fast path)
+    assert result["will_upgrade"] is (state == "export")
     assert node.process_calls(node.old) == []
 
 
@@ -166,7 +168,8 @@ def test_force_makes_export_run_so_the_old_installation_must_run(node, check):
     node.set_status("upgrade")
     node.set_running(node.old)
     result = check(force=True)
-    assert result["will_export"] is True and result["completed"] == ["export", "upgrade"]
+    assert result["will_export"] is True and result["will_upgrade"] is True
+    assert result["completed"] == ["export", "upgrade"]
     assert "nodemanager, GatewayGroup/APIGateway1" in only(result, "old_processes")["message"]
 
 
