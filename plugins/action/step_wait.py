@@ -10,9 +10,10 @@ the job's age) and for the job's state (``ansible.builtin.async_status``), and p
 
     node2: sysupgrade upgrade running for 0:12:40, its log so far: 2 warnings, 0 errors
 
-so that an hour-long step never looks hung. Polls come 1, 2, 4, 8 and 16 seconds after the wait
-starts, then every ``poll_interval`` seconds: a short step is not slowed down, and a long one is not
-polled for nothing.
+so that an hour-long step never looks hung. Lines come 1, 2, 4, 8 and 16 seconds after the wait
+starts, then every ``poll_interval`` seconds: a long step is not polled for nothing. Each poll waits
+on the node (step_progress's ``wait_seconds``) for the job to end, and returns as soon as it does:
+the end of a step is seen within a second, whatever the poll interval.
 
 A poll the node does not answer (the SSH connection dropped, the node is cut off) is not an error:
 the step goes on on the node whatever happens to the connection (async_wrapper detached it; the
@@ -30,6 +31,7 @@ __metaclass__ = type
 
 import posixpath
 import time
+from shlex import quote as shlex_quote
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.common.text.converters import to_text
@@ -89,6 +91,17 @@ def job_lost(status):
         msg == "could not find job" or msg.startswith("Could not parse job output"))
 
 
+def job_status(state, result):
+    """What async_status would have answered, from step_progress's job_state and job_result."""
+    if state == "finished":
+        return dict(result or {}, finished=True)
+    if state == "missing":
+        return {"failed": True, "finished": True, "msg": "could not find job"}
+    if state == "unreadable":
+        return {"failed": True, "finished": True, "msg": "Could not parse job output: %s" % (result or "")}
+    return {"started": True, "finished": False}
+
+
 def short(text, limit=ERROR_TEXT_LIMIT):
     text = " ".join(to_text(text).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
@@ -142,6 +155,10 @@ class ActionModule(ActionBase):
             raise AnsibleError("the node did not answer a bare command (exit code %s): %s"
                                % (res.get("rc"), short(res.get("stderr") or res.get("stdout") or "")))
 
+    def _remove_file(self, path):
+        """Remove a file on the node with a bare command (async_status's cleanup without Python)."""
+        self._low_level_execute_command("rm -f %s" % shlex_quote(path), sudoable=False)
+
     def _reset_connection(self):
         try:
             self._connection.reset()
@@ -165,6 +182,7 @@ class _StepWait:
         self.cleanup = args["cleanup"]
         self.host = action._host(task_vars)
         self.async_dir = action._async_dir(self.job)
+        self.job_file = self.job.get("results_file") or posixpath.join(self.async_dir, self.jid)
         self.waiting_since = None    # controller time at which this wait began
         self.started = None          # controller time at which the job started (from its age on the node)
         self.counts = None           # the log's counts at the last answer
@@ -178,29 +196,33 @@ class _StepWait:
     def execute(self, module, module_args):
         return self.action._execute_module(module_name=module, module_args=module_args, task_vars=self.task_vars)
 
-    def ask(self):
-        """One poll: (job status or None when the node did not answer, error text).
+    def ask(self, wait_seconds):
+        """One poll: (job status or None when the node did not answer, error text, whether the node
+        waited).
 
         A bare command first: on a node that does not answer it fails after one connection
         timeout, where a module call tries each file transfer method in turn (three timeouts).
-        Then the job's state; only while it runs, its progress (a finished job's result has the
-        log's counts)."""
+        Then one module call, step_progress: it waits on the node up to ``wait_seconds`` for the job
+        to end (a long poll: the end of a step is seen within a second, not at the next poll), and
+        returns the job's state from its status file as async_status would, its result once it
+        ended, and the log's counts so far. Only when step_progress itself fails is the job's state
+        asked of async_status."""
         try:
             self.action._probe()
-            status = self.execute("ansible.builtin.async_status", {"jid": self.jid, "_async_dir": self.async_dir})
-            if status.get("unreachable") or status.get("_ansible_parsed") is False:
-                # No usable answer: the connection broke, or it cut the answer short.
-                return None, status.get("msg", "unreachable")
-            if status.get("finished") or status.get("failed"):
-                return status, None  # ended, or lost: no progress to read
             progress = self.execute("apigw.sysupgrade.step_progress", {
-                "new_install_dir": self.new_install_dir, "step": self.step,
-                "job_file": self.job.get("results_file") or posixpath.join(self.async_dir, self.jid),
-                "resume": self.resume})
+                "new_install_dir": self.new_install_dir, "step": self.step, "job_file": self.job_file,
+                "resume": self.resume, "wait_seconds": int(wait_seconds)})
+            if progress.get("unreachable") or progress.get("_ansible_parsed") is False:
+                # No usable answer: the connection broke, or it cut the answer short.
+                return None, progress.get("msg", "unreachable"), False
+            if progress.get("failed") or progress.get("job_state") is None:
+                # Progress is for the eye only; the job's state still has to be known.
+                status = self.execute("ansible.builtin.async_status", {"jid": self.jid, "_async_dir": self.async_dir})
+                if status.get("unreachable") or status.get("_ansible_parsed") is False:
+                    return None, status.get("msg", "unreachable"), False
+                return status, None, False
         except AnsibleError as exc:
-            return None, to_text(exc)
-        if progress.get("unreachable") or progress.get("failed"):
-            return status, None  # progress is for the eye only: the last counts stay shown
+            return None, to_text(exc), False
         if progress.get("log_path"):
             self.counts = progress.get("counts", self.counts)
         self.resume = progress.get("resume")
@@ -213,7 +235,7 @@ class _StepWait:
             # async_status answered looks younger: the earliest start seen is the right one.
             started = self.action._now() - float(progress["job_age"])
             self.started = started if self.started is None else min(self.started, started)
-        return status, None
+        return job_status(progress["job_state"], progress.get("job_result")), None, True
 
     # -- the loop -----------------------------------------------------------------------------
     def elapsed(self, now):
@@ -224,8 +246,7 @@ class _StepWait:
         first = [delay for delay in FIRST_DELAYS if delay < self.poll_interval]
         delay = first.pop(0) if first else self.poll_interval
         while True:
-            self.action._sleep(delay)
-            status, error = self.ask()
+            status, error, waited = self.ask(delay)
             now = self.action._now()
             if status is not None:
                 last_answer = now
@@ -241,6 +262,8 @@ class _StepWait:
                               % (clock(self.elapsed(now)), describe_holder(self.waiting_for)))
                 else:
                     self.show("running for %s, its log so far: %s" % (clock(self.elapsed(now)), describe_counts(self.counts)))
+                if not waited:
+                    self.action._sleep(delay)  # the node could not wait (no progress answer): wait here
                 delay = first.pop(0) if first else self.poll_interval
             else:
                 silent = now - last_answer
@@ -257,7 +280,7 @@ class _StepWait:
                 self.action._reset_connection()
                 # Try again soon: during a cut each try takes the connection timeout anyway, and
                 # once the node is back the wait should know at once.
-                delay = min(self.poll_interval, RETRY_DELAY)
+                self.action._sleep(min(self.poll_interval, RETRY_DELAY))
             if now - self.waiting_since >= self.timeout:
                 return self.too_long(now)
 
@@ -278,7 +301,7 @@ class _StepWait:
                     % (self.step, self.host, ASYNC_TIMEOUT_MSG))
         if self.cleanup:
             try:
-                self.execute("ansible.builtin.async_status", {"jid": self.jid, "mode": "cleanup", "_async_dir": self.async_dir})
+                self.action._remove_file(self.job_file)
             except AnsibleError:
                 pass  # a leftover status file in the async folder harms nothing
         counts = result.get("counts") if isinstance(result.get("counts"), dict) else self.counts

@@ -43,6 +43,14 @@ options:
       - The RV(resume) of the previous call for the same step, to read on from where it stopped.
       - A log that was replaced or rewritten since (a new run of the step) is read from its start.
     type: dict
+  wait_seconds:
+    description:
+      - Wait on the node up to this many seconds for the job to end (its O(job_file) holds the job's
+        result) before reading the progress; returns as soon as it ends (RV(job_state), RV(job_result)).
+      - The controller's wait (P(apigw.sysupgrade.step_wait#module)) polls this way, so that the end of a
+        step is seen within a second instead of at the next poll. 0 reads at once. Needs O(job_file).
+    type: int
+    default: 0
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade.attributes
 attributes:
@@ -115,6 +123,26 @@ lock_held:
   returned: always
   type: bool
   sample: true
+job_state:
+  description:
+    - The job's state from its O(job_file), as C(ansible.builtin.async_status) would read it; null without O(job_file).
+    - C(running); C(finished) (RV(job_result) holds the job's result); C(missing) (no status file: the node
+      restarted, or it was removed); C(unreadable) (RV(job_result) says why).
+  returned: always
+  type: str
+  sample: running
+job_result:
+  description:
+    - When RV(job_state) is C(finished), the job's result as its status file holds it (the step module's own
+      result, or C(async_wrapper)'s when it ended the job); when C(unreadable), why. Null otherwise.
+  returned: always
+  type: raw
+  sample: {"changed": true, "step": "upgrade", "msg": "sysupgrade upgrade completed"}
+waited_seconds:
+  description: How long this call waited on the node for the job to end (O(wait_seconds)).
+  returned: always
+  type: float
+  sample: 15.0
 resume:
   description: Where this call stopped (log path, inode, offset, parser state); hand it back in O(resume). Null when there is no log yet.
   returned: always
@@ -122,6 +150,8 @@ resume:
 """
 
 import calendar
+import errno
+import json
 import os
 import time
 
@@ -131,6 +161,8 @@ from ansible_collections.apigw.sysupgrade.plugins.module_utils import log_progre
 
 # Whole seconds in the lock file; the job's own module takes the lock right after the job starts.
 SINCE_SLACK_SECONDS = 1.5
+# How often a waiting call looks at the job's status file.
+WAIT_STEP_SECONDS = 0.5
 
 
 def job_started(job_file):
@@ -141,6 +173,39 @@ def job_started(job_file):
         return os.stat(job_file).st_mtime
     except OSError:
         return None
+
+
+def job_state(job_file):
+    """(state, result) of the job from its status file, as async_status would read it.
+
+    async_wrapper writes {"started": 1, "finished": 0, ...} while the job runs and replaces it (a
+    rename, never a half-written file) with the module's result when it ends: ("running", None),
+    ("finished", the result), ("missing", None) when there is no such file (the node restarted, or
+    it was removed), ("unreadable", why) when it holds no JSON object."""
+    try:
+        with open(job_file) as handle:
+            data = json.load(handle)
+    except (IOError, OSError) as exc:
+        return ("missing", None) if getattr(exc, "errno", None) == errno.ENOENT else ("unreadable", str(exc))
+    except ValueError as exc:
+        return "unreadable", str(exc)
+    if not isinstance(data, dict):
+        return "unreadable", "not a JSON object"
+    if "started" not in data or bool(data.get("finished")):
+        return "finished", data
+    return "running", None
+
+
+def wait_for_end(job_file, seconds, now=time.time, sleep=time.sleep):
+    """(state, result, seconds waited): look at the job's status file until the job is no longer
+    running (or there is no job to read) or the time is up."""
+    start = now()
+    while True:
+        state, result = job_state(job_file)
+        left = start + seconds - now()
+        if state != "running" or left <= 0:
+            return state, result, now() - start
+        sleep(min(WAIT_STEP_SECONDS, left))
 
 
 def lock_holder(new_install_dir):
@@ -170,17 +235,28 @@ def main():
             step=dict(type="str", required=True, choices=["export", "upgrade", "apply", "clean"]),
             job_file=dict(type="path"),
             resume=dict(type="dict"),
+            wait_seconds=dict(type="int", default=0),
         ),
         supports_check_mode=True,
     )
     params = module.params
+    if params["wait_seconds"] < 0:
+        module.fail_json(msg="wait_seconds: must be 0 or more, got %d" % params["wait_seconds"])
+    if params["wait_seconds"] and not params["job_file"]:
+        module.fail_json(msg="wait_seconds: needs job_file (the job whose end to wait for)")
+    if params["job_file"]:
+        state, job_result, waited = wait_for_end(params["job_file"], params["wait_seconds"])
+    else:
+        state, job_result, waited = None, None, 0.0
     now = time.time()
     started = job_started(params["job_file"])
     progress = log_progress.read_progress(params["new_install_dir"], params["step"], written_since=started,
                                           resume=params["resume"])
     held, holder = lock_holder(params["new_install_dir"])
     module.exit_json(changed=False, job_age=None if started is None else round(max(0.0, now - started), 1),
-                     lock_held=held, waiting_for=waiting_for(holder, started), **progress)
+                     lock_held=held, waiting_for=waiting_for(holder, started), job_state=state,
+                     job_result=job_result if state in ("finished", "unreadable") else None,
+                     waited_seconds=round(waited, 1), **progress)
 
 
 if __name__ == "__main__":

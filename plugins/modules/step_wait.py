@@ -15,10 +15,12 @@ description:
     M(apigw.sysupgrade.apply), M(apigw.sysupgrade.clean)) that a previous task started with C(async)
     and C(poll=0), and returns that module's own result as this task's result (failed if the step
     failed), so that what the task registers is what the step module returns.
-  - "Polls 1, 2, 4, 8 and 16 seconds after it starts, then every O(poll_interval) seconds. Each poll asks the node for
-    the job's state (C(ansible.builtin.async_status)) and for the step's progress
-    (M(apigw.sysupgrade.step_progress)), and prints one line on the controller with the node, the
-    step, how long it has been running and the warnings and errors of its log so far, for example
+  - "Polls 1, 2, 4, 8 and 16 seconds after it starts, then every O(poll_interval) seconds. Each poll is one module
+    call on the node, M(apigw.sysupgrade.step_progress): it waits there up to the time until the next poll for the
+    job to end (a long poll, so the end of a step is seen within a second), and returns the job's state and result
+    from its status file (as C(ansible.builtin.async_status) would) with the step's progress. Each poll prints one
+    line on the controller with the node, the step, how long it has been running and the warnings and errors of
+    its log so far, for example
     C(node2: sysupgrade upgrade running for 0:12:40, its log so far: 2 warnings, 0 errors)."
   - A poll the node does not answer (a dropped SSH connection, a network cut) is not an error. The step
     goes on on the node, the wait prints a line saying so and polls again. Only when no poll has been

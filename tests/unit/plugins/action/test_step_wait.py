@@ -1,9 +1,11 @@
 """step_wait: the controller's wait for a step's async job, with a fake node behind _execute_module.
 
 The fake node answers async_status and step_progress from a script of polls, one entry per poll:
-"running" (with counts), "finished" (with the step module's result), "drop" (the node does not
-answer: the bare command of the poll raises AnsibleConnectionFailure), "lost" (async_status: could
-not find job). Time is a fake clock that sleeps instantly.
+"running" (with counts), "finished" (with the step module's result), "ends" (running when the poll
+asks, then ends half-way through step_progress's wait on the node, with the step module's result), "drop"
+(the node does not answer: the bare command of the poll raises AnsibleConnectionFailure), "lost"
+(async_status: could not find job). Time is a fake clock that sleeps instantly; step_progress's
+wait on the node is one of its sleeps.
 """
 from unittest import mock
 
@@ -58,35 +60,41 @@ class FakeNode:
             raise AnsibleConnectionFailure("Failed to connect to the host via ssh: Connection timed out")
 
     def execute(self, module_name=None, module_args=None, task_vars=None, **_kwargs):
+        """step_progress answers from the script (async_wrapper's status file, read on the node);
+        async_status only serves the wait when step_progress fails (see that test)."""
         self.calls.append((module_name, dict(module_args or {})))
         kind, data = self.current
-        if module_name == "ansible.builtin.async_status":
-            assert module_args["jid"] == JOB["ansible_job_id"]
-            assert module_args["_async_dir"] == "/root/.ansible_async"
-            if module_args.get("mode") == "cleanup":
-                return {"ansible_job_id": JOB["ansible_job_id"], "erased": JOB["results_file"]}
-            if kind in ("running", "waiting", "orphan"):
-                return {"started": True, "finished": False, "ansible_job_id": JOB["ansible_job_id"],
-                        "results_file": JOB["results_file"], "_ansible_parsed": True}
-            if kind == "finished":
-                return dict(data, finished=True, ansible_job_id=JOB["ansible_job_id"], _ansible_parsed=True)
-            if kind == "lost":
-                # what the real module returns (fail_json with started and finished)
-                return {"failed": True, "msg": "could not find job", "ansible_job_id": JOB["ansible_job_id"],
-                        "started": True, "finished": True, "_ansible_parsed": True}
-            if kind == "garbled":
-                return {"failed": True, "msg": "Module result deserialization failed.", "_ansible_parsed": False}
         if module_name == "apigw.sysupgrade.step_progress":
             assert module_args["job_file"] == JOB["results_file"]
             assert module_args["step"] == "upgrade"
-            return {"changed": False, "log_path": "/opt/new/upgrade/bin/out/logs/upgrade.log",
+            if kind == "garbled":
+                return {"failed": True, "msg": "Module result deserialization failed.", "_ansible_parsed": False}
+            state, result = {"finished": ("finished", data), "lost": ("missing", None)}.get(kind, ("running", None))
+            waited = module_args["wait_seconds"] if state == "running" else 0
+            if kind == "ends":  # the job ends half-way through the wait on the node
+                waited = module_args["wait_seconds"] / 2.0
+                state, result = "finished", data
+            if waited:
+                self.clock.sleep(waited)  # the long poll waits on the node
+            return {"job_state": state, "job_result": result, "waited_seconds": float(waited), "changed": False,
+                    "log_path": "/opt/new/upgrade/bin/out/logs/upgrade.log",
                     "counts": dict(data or {"error": 0, "warning": 0, "info": 0}) if kind == "running" else
                     {"error": 0, "warning": 0, "info": 0},
                     "lines": 10, "job_age": self.clock.t - self.job_started,
                     "waiting_for": data if kind == "waiting" else None,
                     "lock_held": kind != "orphan",
                     "resume": {"offset": len(self.calls)}}
+        if module_name == "ansible.builtin.async_status":
+            assert module_args["jid"] == JOB["ansible_job_id"]
+            assert module_args["_async_dir"] == "/root/.ansible_async"
+            if kind == "finished":
+                return dict(data, finished=True, ansible_job_id=JOB["ansible_job_id"], _ansible_parsed=True)
+            return {"started": True, "finished": False, "ansible_job_id": JOB["ansible_job_id"],
+                    "results_file": JOB["results_file"], "_ansible_parsed": True}
         raise AssertionError("unexpected module call %s %s" % (module_name, module_args))
+
+    def remove_file(self, path):
+        self.calls.append(("rm -f", {"path": path}))
 
 
 class Lines:
@@ -115,6 +123,7 @@ def make_action(node, clock, **args):
     action = sw.ActionModule(task, connection, mock.MagicMock(), loader, Templar(loader=loader), None)
     action._execute_module = node.execute
     action._probe = node.probe
+    action._remove_file = node.remove_file
     action._now = clock.now
     action._sleep = clock.sleep
 
@@ -134,18 +143,20 @@ def run(script, clock=None, **args):
 
 def test_finished_at_the_first_poll_gives_the_step_modules_own_result(shown):
     result, node, _action, clock = run([("finished", STEP_RESULT)])
-    assert result == dict(STEP_RESULT, _ansible_parsed=True)
+    assert result == STEP_RESULT
     for key in ("started", "finished", "results_file", "ansible_job_id"):
         assert key not in result
-    assert clock.sleeps == [1]
+    assert clock.sleeps == []  # asked at once: the job had already ended
     # the job's status file is removed once read
-    assert ("ansible.builtin.async_status", {"jid": "j123.456", "mode": "cleanup", "_async_dir": "/root/.ansible_async"}) in node.calls
+    assert node.calls[-1] == ("rm -f", {"path": JOB["results_file"]})
+    # one module call per poll: the job's state and result come with the progress
+    assert [name for name, _args in node.calls] == ["apigw.sysupgrade.step_progress", "rm -f"]
     assert shown == ["node2: sysupgrade upgrade done (changed), sysupgrade ran 0:00:42; its log: 2 warnings, 0 errors"]
 
 
 def test_cleanup_can_be_turned_off(shown):
     _result, node, _action, _clock = run([("finished", STEP_RESULT)], cleanup=False)
-    assert not [c for c in node.calls if c[1].get("mode") == "cleanup"]
+    assert not [c for c in node.calls if c[0] == "rm -f"]
 
 
 def test_still_running_shows_a_line_per_poll_with_the_logs_counts(shown):
@@ -153,13 +164,14 @@ def test_still_running_shows_a_line_per_poll_with_the_logs_counts(shown):
     result, _node, _action, clock = run([running] * 6 + [("finished", dict(STEP_RESULT, changed=False))],
                                         poll_interval=15)
     assert result["changed"] is False
-    # 1, 2, 4, 8 and 16 s after the start, then every poll interval
-    assert clock.sleeps == [1, 1, 2, 4, 8, 15, 15]
+    # 1, 2, 4, 8 and 16 s after the start, then every poll interval, each waited on the node (a long
+    # poll); the poll that finds the job ended comes right after the last wait
+    assert clock.sleeps == [1, 1, 2, 4, 8, 15]
     running_lines = shown[:-1]
     assert len(running_lines) == 6
     assert running_lines[0] == "node2: sysupgrade upgrade running for 0:00:04, its log so far: 2 warnings, 1 error"
     # elapsed is the job's age on the node (it started 3 s before the wait), not the wait's:
-    # 3 + the sleeps (1 + 1 + 2 + 4 + 8 + 15) + six polls of 0.5 s
+    # 3 + the waits (1 + 1 + 2 + 4 + 8 + 15) + six polls of 0.5 s
     assert running_lines[-1].startswith("node2: sysupgrade upgrade running for 0:00:37,")
     assert shown[-1] == "node2: sysupgrade upgrade done (nothing to change), sysupgrade ran 0:00:42; its log: 2 warnings, 0 errors"
 
@@ -168,13 +180,43 @@ def test_progress_is_read_on_from_where_it_stopped(shown):
     _result, node, _action, _clock = run([("running", None)] * 3 + [("finished", STEP_RESULT)])
     progress_calls = [args for name, args in node.calls if name == "apigw.sysupgrade.step_progress"]
     assert progress_calls[0]["resume"] is None
-    assert progress_calls[1]["resume"] == {"offset": 2}
-    assert progress_calls[2]["resume"] == {"offset": 4}
+    assert progress_calls[1]["resume"] == {"offset": 1}
+    assert progress_calls[2]["resume"] == {"offset": 2}
 
 
 def test_a_short_poll_interval_skips_the_longer_first_delays(shown):
     _result, _node, _action, clock = run([("running", None)] * 5 + [("finished", STEP_RESULT)], poll_interval=3)
-    assert clock.sleeps == [1, 1, 2, 3, 3, 3]
+    assert clock.sleeps == [1, 1, 2, 3, 3]
+
+
+def test_a_step_that_ends_during_the_wait_on_the_node_is_seen_at_once(shown):
+    result, node, _action, clock = run([("running", None), ("ends", STEP_RESULT)], poll_interval=15)
+    assert result == STEP_RESULT
+    # the second poll's wait on the node ended with the job: its result is read at once, no third poll
+    assert clock.sleeps == [1, 0.5]
+    names = [name for name, _args in node.calls]
+    assert names == ["apigw.sysupgrade.step_progress", "apigw.sysupgrade.step_progress", "rm -f"]
+    waits = [args["wait_seconds"] for name, args in node.calls if name == "apigw.sysupgrade.step_progress"]
+    assert waits == [1, 1]
+
+
+def test_a_poll_whose_progress_fails_waits_on_the_controller(shown):
+    clock = Clock()
+    node = FakeNode(clock, [("running", None)] * 3 + [("finished", STEP_RESULT)])
+    answer = node.execute
+
+    def progress_fails(module_name=None, module_args=None, **kwargs):
+        if module_name == "apigw.sysupgrade.step_progress":
+            node.calls.append((module_name, dict(module_args)))
+            return {"failed": True, "msg": "boom"}
+        return answer(module_name=module_name, module_args=module_args, **kwargs)
+    action = make_action(node, clock)
+    action._execute_module = progress_fails
+    assert action.run(task_vars={"inventory_hostname": "node2"})["changed"] is True
+    # the node did not wait, so the controller did: never a busy loop
+    assert clock.sleeps == [1, 1, 2]
+    # and the job's state came from async_status instead
+    assert [name for name, _args in node.calls].count("ansible.builtin.async_status") == 4
 
 
 def test_waiting_for_another_run_says_so(shown):
@@ -188,15 +230,15 @@ def test_a_drop_then_an_answer_carries_on(shown):
     script = [("running", {"error": 0, "warning": 1, "info": 0}), ("drop", None), ("drop", None), ("drop", None),
               ("running", {"error": 0, "warning": 3, "info": 0}), ("finished", STEP_RESULT)]
     result, node, action, clock = run(script, unreachable_grace=300, poll_interval=15)
-    assert result == dict(STEP_RESULT, _ansible_parsed=True)
+    assert result == STEP_RESULT
     assert "unreachable" not in result
     assert node.resets == 3
     # after a poll without answer, the next comes after RETRY_DELAY seconds, not the full interval
-    assert clock.sleeps[2:5] == [sw.RETRY_DELAY] * 3
+    assert clock.sleeps[1:4] == [sw.RETRY_DELAY] * 3
     silence = [line for line in shown if "no answer" in line]
     # the first silence at once; the next only once a poll interval has passed since the last shown
     assert silence[0].startswith("node2: sysupgrade upgrade running for 0:00:")
-    assert [line.split("no answer for ")[1].split(" s ")[0] for line in silence] == ["11", "26", "41"]
+    assert [line.split("no answer for ")[1].split(" s ")[0] for line in silence] == ["10", "25", "40"]
     assert silence[0].endswith("(waiting up to 300 s for one): Failed to connect to the host via ssh: Connection timed out")
     assert "its log so far: 3 warnings, 0 errors" in shown[-2]
     assert action._connection._shell.tmpdir is not None
@@ -208,13 +250,13 @@ def test_a_node_that_stays_gone_is_unreachable_after_the_grace(shown):
     assert result["unreachable"] is True
     assert result["changed"] is False and result["step"] == "upgrade" and result["ansible_job_id"] == "j123.456"
     msg = result["msg"]
-    # the first poll past the grace: tries at 11, 26, 41, 56 and 71 s of silence (10 s each, 5 s apart)
-    assert msg.startswith("no answer from node2 for 71 s during sysupgrade upgrade (job j123.456, 0:01:15 into the step;")
+    # the first poll past the grace: tries at 10, 25, 40, 55 and 70 s of silence (10 s each, 5 s apart)
+    assert msg.startswith("no answer from node2 for 70 s during sysupgrade upgrade (job j123.456, 0:01:14 into the step;")
     assert "its log then: 2 warnings, 0 errors" in msg
     assert "Connection timed out" in msg
     assert "a rerun waits for it instead of starting a second one" in msg
     # given up once the grace has passed since the last answer, no sooner
-    last_answer = 1000 + 1 + 0.5
+    last_answer = 1000 + 0.5 + 1  # the first poll, and its wait on the node
     assert clock.t - last_answer >= 60
     assert clock.t - last_answer < 60 + sw.RETRY_DELAY + 10.5
     assert shown[-1].endswith(": given up")
