@@ -28,8 +28,6 @@ from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import (
 NODEMANAGER = "nodemanager"
 STARTINSTANCE = "startinstance"
 FLAGS = {"start": "-d", "stop": "-k", "status": "-s"}
-# Parsed output must not depend on the node's language.
-C_LOCALE = {"LANG": "C", "LC_ALL": "C"}
 # How often -s is asked again after -d/-k before calling the change a failure. The vendor says
 # -d/-k return when done; the short grace only absorbs a pid file written a moment late.
 SETTLE_TRIES = 5
@@ -231,7 +229,7 @@ class ProcessControl(object):
                                % (argv[0], self.install_dir), cmd=list(argv))
         self.commands.append(list(argv))
         run = step_watchdog.run(self.module, argv, self.timeout, cwd=bin_dir(self.install_dir),
-                                environ_update=C_LOCALE, grace=self.grace)
+                                environ_update=step_watchdog.C_LOCALE, grace=self.grace)
         rc, out, err = run["rc"], run["stdout"], run["stderr"]
         self.last = dict(cmd=list(argv), rc=rc, stdout=out, stderr=err)
         if run["timed_out"]:

@@ -37,6 +37,9 @@ import sys
 import time
 
 TIMEOUT_EXIT_CODE = 124
+# Every command the collection runs on a node runs in the C locale: the texts it parses (sysupgrade's
+# status and messages, the process commands' output) must not depend on the node's language.
+C_LOCALE = {"LANG": "C", "LC_ALL": "C"}
 TIMEOUT_MARKER = "apigw-sysupgrade-watchdog: timed out"
 DEFAULT_GRACE_SECONDS = 10
 

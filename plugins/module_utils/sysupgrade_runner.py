@@ -22,7 +22,6 @@ from ansible_collections.apigw.sysupgrade.plugins.module_utils import install_pa
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.secret_masker import MASK, SecretMasker
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.step_commands import SECRET_OPTIONS
 
-C_LOCALE = {"LANG": "C", "LC_ALL": "C"}
 SECRET_FLAGS = tuple("--" + name for name in SECRET_OPTIONS)
 # status only reads state files; a status call that takes longer than this is hung.
 STATUS_TIMEOUT_SECONDS = 300
@@ -77,7 +76,7 @@ class SysupgradeRunner:
             timeout or self.timeout,
             cwd=install_paths.working_dir(self.new_install_dir),
             data="\n".join(values) if values else None,
-            environ_update=C_LOCALE,
+            environ_update=step_watchdog.C_LOCALE,
         )
         run.update(
             stdout=self.masker.text(run["stdout"]),
