@@ -69,5 +69,6 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("hosts: not in the inventory: %s" % ", ".join(unknown))
         reachable, unreachable = check_nodes([ssh_endpoint(name, hostvars[name]) for name in args["hosts"]],
                                              args["timeout"])
-        result.update(changed=False, reachable=reachable, unreachable=unreachable)
+        # Not "unreachable": Ansible reads a true "unreachable" in a result as this host being unreachable.
+        result.update(changed=False, reachable=reachable, silent=unreachable)
         return result

@@ -57,7 +57,7 @@ reachable:
   type: list
   elements: str
   sample: [node1]
-unreachable:
+silent:
   description: For each host whose port did not answer, why.
   returned: always
   type: dict

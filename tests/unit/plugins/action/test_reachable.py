@@ -1,10 +1,16 @@
 """The controller-side SSH port check: every node at once, reasons for the silent ones."""
 import socket
 import threading
+from unittest import mock
 
 import pytest
 
-from ansible_collections.apigw.sysupgrade.plugins.action.reachable import check_nodes, port_answers, ssh_endpoint
+from ansible.errors import AnsibleActionFail
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+from ansible_collections.apigw.sysupgrade.plugins.action.reachable import (
+    ActionModule, check_nodes, port_answers, ssh_endpoint)
 
 
 @pytest.fixture
@@ -61,3 +67,27 @@ def test_ssh_endpoint_defaults_like_ansible():
     assert ssh_endpoint("node1", {}) == {"name": "node1", "host": "node1", "port": 22}
     assert ssh_endpoint("node1", {"ansible_host": "10.0.0.1", "ansible_port": "2222"}) == \
         {"name": "node1", "host": "10.0.0.1", "port": 2222}
+
+
+def make_action(args):
+    task = mock.MagicMock()
+    task.args = args
+    task.async_val = 0
+    task.check_mode = False
+    loader = DataLoader()
+    return ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), None)
+
+
+def test_a_silent_node_does_not_make_the_task_unreachable(listening_port):
+    # Ansible reads a true "unreachable" in any result as the task's host being unreachable, which
+    # would end the play for the host the check ran on.
+    hostvars = {"node1": {"ansible_host": "127.0.0.1", "ansible_port": listening_port},
+                "node2": {"ansible_host": "127.0.0.1", "ansible_port": closed_port()}}
+    result = make_action({"hosts": ["node1", "node2"], "timeout": 2}).run(task_vars={"hostvars": hostvars})
+    assert "unreachable" not in result and not result.get("failed")
+    assert result["reachable"] == ["node1"] and list(result["silent"]) == ["node2"]
+
+
+def test_hosts_not_in_the_inventory_are_refused():
+    with pytest.raises(AnsibleActionFail, match="hosts: not in the inventory: node9"):
+        make_action({"hosts": ["node9"]}).run(task_vars={"hostvars": {}})
