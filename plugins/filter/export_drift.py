@@ -10,7 +10,7 @@ configuration to a group of API Gateways, you must rerun export on all nodes tha
 that group" (upgrade_faq.md). So, for a file that changed on a node:
 
 - under ``groups/<group>/`` (a group's deployed configuration): every node that runs an instance
-  of that group, and the node itself;
+  of that group (the node itself when the topology names no node for that group);
 - ``groups/topology.json`` (the domain's topology): every node;
 - anything else (its certificates, its ``conf``, the admin user store): the node itself.
 
@@ -34,16 +34,23 @@ def _files_text(drift):
 
 def _who_exports(host, drift, group_hosts, by_topology, all_hosts):
     """{inventory host: [why]} for the changes ``drift`` seen on ``host``."""
-    need = {host: ["its own files changed"]}
+    need = {}
+
+    def add(other, why):
+        need.setdefault(other, [])
+        if why not in need[other]:
+            need[other].append(why)
+
     for d in drift:
+        members = [by_topology[t] for t in group_hosts.get(d.get("group"), []) if t in by_topology]
         if d["path"] == TOPOLOGY:
             for other in all_hosts:
-                need.setdefault(other, []).append("the topology changed")
-        elif d.get("group"):
-            for topology_host in group_hosts.get(d["group"], []):
-                other = by_topology.get(topology_host)
-                if other:
-                    need.setdefault(other, []).append("it runs an instance of group %s" % d["group"])
+                add(other, "the topology changed")
+        elif d.get("group") and members:
+            for other in members:
+                add(other, "it runs an instance of group %s" % d["group"])
+        else:
+            add(host, "its own files changed")
     return need
 
 

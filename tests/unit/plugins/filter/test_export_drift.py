@@ -29,7 +29,7 @@ def test_a_group_deployment_needs_every_node_of_that_group():
     msg = out["refusals"][0]
     assert msg.startswith("The old installation changed after export")
     assert "node1: groups/group-2/conf/configs.xml (modified); node2: groups/group-2/conf/configs.xml (modified)" in msg
-    assert "node1 (its own files changed, it runs an instance of group group-2)" in msg
+    assert "node1 (it runs an instance of group group-2), node2 (it runs an instance of group group-2)" in msg
     assert "ansible-playbook -i inv.yml apigw.sysupgrade.test_upgrade -e apigw_force=true --limit node1,node2" in msg
     assert "node3" not in msg
     assert msg.endswith("Nothing was stopped.")
@@ -38,7 +38,14 @@ def test_a_group_deployment_needs_every_node_of_that_group():
 def test_a_change_seen_on_one_node_reaches_the_group_s_other_nodes():
     out = export_drift([result("node3", [change("groups/group-2/conf/x", "group-2")]), result("node1")],
                        DOMAIN, HOSTS)
-    assert out["reexport"] == ["node1", "node2", "node3"]
+    assert out["reexport"] == ["node1", "node2"]
+
+
+def test_a_group_file_on_a_node_outside_the_group_needs_the_group_s_nodes_only():
+    out = export_drift([result("node3", [change("groups/group-2/conf/x", "group-2")])], DOMAIN, HOSTS)
+    assert out["reexport"] == ["node1", "node2"]
+    unknown = export_drift([result("node3", [change("groups/group-9/conf/x", "group-9")])], DOMAIN, HOSTS)
+    assert unknown["reexport"] == ["node3"]
 
 
 def test_a_topology_change_needs_every_node_and_a_node_s_own_file_only_that_node():
@@ -52,9 +59,9 @@ def test_a_topology_change_needs_every_node_and_a_node_s_own_file_only_that_node
 def test_accepting_the_drift_turns_the_refusal_into_a_warning():
     out = export_drift([result("node1", [change("groups/group-3/conf/a", "group-3")])], DOMAIN, HOSTS, accept=True)
     assert out["refusals"] == []
-    assert out["reexport"] == ["node1", "node3"]
+    assert out["reexport"] == ["node3"]
     assert out["warnings"][0].startswith("apigw_accept_drift is true: applying although the old installation changed")
-    assert "nodes that would need a new export: node1, node3." in out["warnings"][0]
+    assert "nodes that would need a new export: node3." in out["warnings"][0]
 
 
 def test_nodes_that_cannot_be_checked_are_warned_about_not_refused():
