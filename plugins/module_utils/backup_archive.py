@@ -113,7 +113,7 @@ def archive_is_intact(backup_dir, manifest):
 
 
 def needed_bytes(entries):
-    return sum(st.st_size for _, st in entries if stat.S_ISREG(st.st_mode)) + SPACE_MARGIN
+    return sum(st.st_size for _path, st in entries if stat.S_ISREG(st.st_mode)) + SPACE_MARGIN
 
 
 def check_space(backup_dir, needed):

@@ -5,12 +5,13 @@ import os
 from ansible_collections.apigw.sysupgrade.plugins.modules import config_fingerprint
 from ansible_collections.apigw.sysupgrade.tests.unit.module_runner import run_main
 
+NODE_MANAGERS = {"id": "group-1", "name": "Node Manager Group",
+                 "services": [{"id": "nm-1", "type": "nodemanager", "hostID": "host-1"}]}
+GATEWAYS = {"id": "group-2", "name": "GatewayGroup",
+            "services": [{"id": "instance-1", "type": "gateway", "hostID": "host-1"},
+                         {"id": "instance-2", "type": "gateway", "hostID": "host-2"}]}
 TOPOLOGY = {"hosts": [{"id": "host-1", "name": "NodeA"}, {"id": "host-2", "name": "NodeB"}],
-            "groups": [{"id": "group-1", "name": "Node Manager Group", "services": [
-                           {"id": "nm-1", "type": "nodemanager", "hostID": "host-1"}]},
-                       {"id": "group-2", "name": "GatewayGroup", "services": [
-                           {"id": "instance-1", "type": "gateway", "hostID": "host-1"},
-                           {"id": "instance-2", "type": "gateway", "hostID": "host-2"}]}]}
+            "groups": [NODE_MANAGERS, GATEWAYS]}
 
 
 def run(monkeypatch, **args):
