@@ -76,6 +76,10 @@ extends_documentation_fragment:
   - apigw.sysupgrade.group_options
 notes:
   - A restore writes back the files the archive holds; files created since the backup are left in place.
+  - A reused backup keeps the O(extra_paths) data of the time it was made, because the fingerprint that decides
+    reuse covers the installation's configuration and the list of paths, not data that changes while the
+    gateway runs (logs, ActiveMQ messages).
+  - The folders are archived as given; give the real folder, not a symbolic link to it.
   - Databases the old installation uses (OAuth, KPS, metrics) are not files of the node and are not
     backed up; the vendor asks for them to be backed up too.
 seealso:
