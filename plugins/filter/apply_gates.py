@@ -181,7 +181,7 @@ def apply_verification(processes, topology, topology_host, new_install_dir, anm_
 
 
 def apply_refusals(play_hosts, hostvars, readiness, inputs, domain, command_prefix="ansible-playbook ",
-                   limit="", inventory_sources=None, anm_url=None, version=None):
+                   limit="", inventory_sources=None, anm_url=None, version=None, drift=None):
     """Every reason this run must not start, in the order an operator fixes them; [] to go on."""
     refusals = []
     prefix = (command_prefix or "ansible-playbook").strip() + " "
@@ -204,6 +204,7 @@ def apply_refusals(play_hosts, hostvars, readiness, inputs, domain, command_pref
         problem = anm_problem(hostvars[host].get("_apigw_first_anm_check"), anm_url, version, first)
         if problem:
             refusals.append("%s: %s Nothing was stopped." % (host, problem))
+    refusals.extend((drift or {}).get("refusals") or [])
     return refusals
 
 

@@ -78,6 +78,12 @@ def _completed_known_to_gates(host, hv):
     return []
 
 
+def _run_warnings(hv):
+    """Warnings a role recorded on the host outside any phase's result (``apigw_run_warnings``: a
+    list of {phase, check, message}), such as a skipped backup or an accepted drift."""
+    return [w for w in hv.get("apigw_run_warnings") or [] if isinstance(w, dict) and w.get("message")]
+
+
 def _row(host, hv, gone, completed):
     completed = completed or _completed_known_to_gates(host, hv)
     cells = {}
@@ -89,6 +95,9 @@ def _row(host, hv, gone, completed):
             # Not run now because an earlier run did it: the node's status says so.
             cells[phase] = {"result": "SKIPPED", "warnings": 0, "errors": 0,
                             "message": "done in an earlier run (%s complete)" % DONE_WITH_STEP[phase]}
+    for warning in _run_warnings(hv):
+        if warning["phase"] in cells:
+            cells[warning["phase"]] = dict(cells[warning["phase"]], warnings=cells[warning["phase"]]["warnings"] + 1)
     already = any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values())
     if not already and (hv.get("apigw_node_failed") or gone):
         # The node failed (a recorded failure, such as a check before apply) or left the play
@@ -137,6 +146,8 @@ def _issues(row, hv):
         for issue in result.get("issues", []) or []:
             if issue.get("severity") in ("error", "warning"):
                 add(phase, issue["severity"], issue.get("check"), issue.get("message", ""))
+    for warning in _run_warnings(hv):
+        add(warning.get("phase", ""), "warning", warning.get("check"), warning["message"])
     for phase in PHASES:
         cell = row["phases"][phase]
         if cell["result"] in ("FAILED", "UNREACHABLE") and not any(

@@ -53,6 +53,9 @@ def parser():
     f.add_argument("node")
     # REMAINDER so that '--clear' may also come after NODE: 'fault node1 --clear slow'
     f.add_argument("args", nargs=argparse.REMAINDER, metavar="NAME [key=value ...]")
+    d = sub.add_parser("deploy", help="deploy a new configuration to GROUP (name or id) on every "
+                                      "host running an instance of it (old installation)")
+    d.add_argument("group")
     h = sub.add_parser("ssh", help="ssh to NODE through the lab's ssh_config")
     h.add_argument("node")
     h.add_argument("command", nargs=argparse.REMAINDER)
@@ -82,6 +85,8 @@ def dispatch(a):
         return commands.fault(a.node, rest[0] if rest else None, rest[1:], clear)
     if a.cmd == "faults":
         return commands.list_faults(a.node)
+    if a.cmd == "deploy":
+        return commands.deploy(a.group)
     if a.cmd == "ssh":
         return commands.ssh(a.node, a.command)
     if a.cmd == "exec":

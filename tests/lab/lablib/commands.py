@@ -4,11 +4,12 @@ Each returns an exit status; errors are raised as LabError and printed by labctl
 """
 import json
 import os
+import time
 
 from . import faults, hosts, netns, product, sshd
 from . import state as st
 from .up import start_cassandra
-from .util import HOST_ENV, LabError, Timer, log, wait_until
+from .util import HOST_ENV, LabError, Timer, log, wait_until, write_file
 
 
 # ---------------------------------------------------------------- status
@@ -118,6 +119,35 @@ def fault(name, fault_name, pairs, clear):
 def list_faults(name):
     opt = host_opt(name)[1]
     print(json.dumps(faults.read(opt), indent=2, sort_keys=True))
+    return 0
+
+
+# ---------------------------------------------------------------- deploy
+
+def deploy(group):
+    """Deploy a new configuration to GROUP (its name or id), as Policy Studio or API Gateway
+    Manager would: every host that runs an instance of the group gets it in its OLD
+    groups/<group-id>/lab-config.json (upgrade_faq.md: "if you deploy a new configuration to a
+    group of API Gateways, you must rerun export on all nodes that run instances in that group").
+    Only the deployment's number and time change; what the upgrade checks read stays the same."""
+    lab_dir = st.lab_dir()
+    lab = st.load_lab(lab_dir)
+    targets = [(h["inventory_name"], i["group_id"]) for h in lab["hosts"] for i in h.get("instances", [])
+               if group in (i["group"], i["group_id"])]
+    if not targets:
+        groups = sorted(set("%s (%s)" % (i["group"], i["group_id"])
+                            for h in lab["hosts"] for i in h.get("instances", [])))
+        raise LabError("deploy: no group %r in this lab; groups: %s" % (group, ", ".join(groups)))
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    for node, gid in sorted(set(targets)):
+        path = st.host_dir(lab_dir, node) / "opt" / lab["old_dir"][len("/opt/"):] / "groups" / gid / "lab-config.json"
+        cfg = json.loads(path.read_text())
+        cfg["deployment"] = int(cfg.get("deployment", 1)) + 1
+        cfg["deployed"] = stamp
+        tmp = path.with_name(path.name + ".deploying")
+        write_file(tmp, json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+        os.replace(str(tmp), str(path))
+        log("%s: deployed configuration %d to group %s" % (node, cfg["deployment"], gid))
     return 0
 
 

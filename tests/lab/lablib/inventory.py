@@ -81,6 +81,10 @@ def inventory_yaml(lab, lab_dir):
         ("apigw_domain_passphrase", lab["domain_passphrase"]),
         ("apigw_cassandra_host", c["host"]),
         ("apigw_cassandra_port", c["port"]),
+        # A site's own choice, as any operator makes it: the lab hosts share the machine's /var
+        # (only /opt and /root are private to each host), so the collection's default
+        # (/var/backups/apigw-sysupgrade) would put three nodes' backups in one folder.
+        ("apigw_backup_dir", "/opt/apigw-backup"),
     ]
     # No CA file and no TLS setting: like a real site's inventory, it says nothing about the
     # domain's certificates (DESIGN.md "Domain CA and certificates").

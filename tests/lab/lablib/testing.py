@@ -185,6 +185,10 @@ class Lab:
     def faults(self, node):
         return json.loads(self.labctl("faults", node).stdout)
 
+    def deploy(self, group):
+        """labctl deploy GROUP: a new configuration on every host running an instance of it."""
+        return self.labctl("deploy", group)
+
     def fail(self, node):
         return self.labctl("fail", node)
 

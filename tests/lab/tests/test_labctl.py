@@ -453,6 +453,7 @@ def test_inventory_yaml_has_interface_names(bare3):
     assert (v["apigw_admin_username"], v["apigw_admin_password"], v["apigw_domain_passphrase"]) == \
         (info["admin_username"], info["admin_password"], info["domain_passphrase"])
     assert (v["apigw_cassandra_host"], v["apigw_cassandra_port"]) == ("NodeA", 9042)
+    assert v["apigw_backup_dir"] == "/opt/apigw-backup"  # each host's own /opt, not the shared /var
     assert v["ansible_user"] == "root" and v["ansible_python_interpreter"] == "/usr/bin/python3"
     assert v["ansible_ssh_common_args"] == "-F %s" % bare3.ssh_config_path
     # nothing a real inventory would not have: no CA file, no lab-only path, no TLS switch

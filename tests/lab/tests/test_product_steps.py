@@ -260,3 +260,45 @@ def test_tracelevel(fresh):
     log = p.log("node1", "upgrade")
     assert " DEBUG Exported from %s" % p.old_dir in log
     assert " VERBOSE Arguments: sysupgrade upgrade --cass_host NodeA --force" in log
+
+
+def test_activemq_outside_the_installation_is_backed_up_by_export_and_changed_by_apply(lab_factory):
+    """upgrade_errors.md, "ActiveMQ directory not under API Gateway installation directory": export
+    keeps a copy in out/export/activemq/backup, and the new version uses the same directory, whose
+    data may become unusable by the old one: the lab's apply really changes it."""
+    lab = lab_factory("single")
+    p = support.Product(lab)
+    amq = "/opt/activemq/data"
+    p.ok(lab.ssh("node1", "mkdir -p %s/kahadb && echo 7.5.3 > %s/lab-store-version && "
+                          "echo journal > %s/kahadb/db-1.log" % (amq, amq, amq)))
+    lab.fault("node1", "activemq_outside", dir=amq)
+    p.ok(p.export("node1", anm_host=None))
+    backup = p.new("node1", "upgrade", "bin", "out", "export", "activemq", "backup")
+    assert (backup / "lab-store-version").read_text() == "7.5.3\n"
+    p.ok(p.sysupgrade("node1", "upgrade"))
+    assert "is NOT a directory under the old version install directory" in p.log("node1", "upgrade")
+    p.stop("node1", "old")
+    p.ok(p.apply("node1", anm_host=None))
+    data = p.opt_path("node1", amq)
+    assert (data / "lab-store-version").read_text() == "7.7\n"
+    assert (data / "kahadb" / "db-1.log").read_text() == "journal\n"
+
+
+def test_deploy_changes_the_group_configuration_on_the_hosts_running_it(lab_factory):
+    """labctl deploy GROUP: the group's configuration changes on every host that runs an instance
+    of it, and nowhere else (upgrade_faq.md: those are the nodes that must export again)."""
+    lab = lab_factory("vendor-3-node")
+    p = support.Product(lab)
+
+    def config(node):
+        return json.loads(p.old(node, "groups", "group-2", "lab-config.json").read_text())
+
+    before = {n: config(n) for n in ("node1", "node2", "node3")}
+    lab.deploy("GatewayGroup")
+    for node in ("node1", "node2"):
+        after = config(node)
+        assert after["deployment"] == before[node].get("deployment", 1) + 1 and after["deployed"]
+        assert {k: v for k, v in after.items() if k not in ("deployment", "deployed")} == before[node]
+    assert config("node3") == before["node3"]
+    r = lab.labctl("deploy", "NoSuchGroup", check=False)
+    assert r.returncode == 1 and "deploy: no group 'NoSuchGroup' in this lab; groups: " in r.stderr

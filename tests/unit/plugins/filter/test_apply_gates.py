@@ -174,3 +174,13 @@ def test_an_unreadable_key_store_is_a_warning_not_a_refusal():
     assert out["refusals"] == []
     assert out["warnings"] == ["Could not prove apigw_domain_passphrase before apply: openssl could not read the "
                                "domain CA key store /x/domain.p12 (rc 1): bad (on node1)."]
+
+
+def test_refusals_end_with_the_drift_refusal():
+    from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import apply_refusals as refusals
+    readiness = {"applied": [], "ready": ["node1"], "not_ready": [], "reasons": {}}
+    domain = {"first_anm_inventory_host": "node1", "first_anm_topology_host": "NodeA"}
+    hostvars = {"node1": {}}
+    assert refusals(["node1"], hostvars, readiness, {}, domain) == []
+    assert refusals(["node1"], hostvars, readiness, {}, domain, drift={"refusals": ["changed since export"]}) == [
+        "changed since export"]

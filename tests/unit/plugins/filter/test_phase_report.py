@@ -165,3 +165,14 @@ def test_verify_after_this_runs_apply_is_never_done_earlier():
     cells = report["rows"][0]["phases"]
     assert (cells["APPLY"]["result"], cells["VERIFY"]["result"]) == ("PASSED", "FAILED")
     assert cells["VERIFY"]["message"] == "the new ANM does not answer"
+
+
+def test_warnings_recorded_outside_a_step_are_counted_and_listed():
+    hostvars = dict(HOSTVARS)
+    hostvars["node1"] = dict(HOSTVARS["node1"], apigw_run_warnings=[
+        {"phase": "EXPORT", "check": "backup", "message": "apigw_backup is false: not backed up"}])
+    report = phase_report(["node1"], hostvars, phases=["PREFLIGHT", "EXPORT", "UPGRADE"])
+    assert report["rows"][0]["phases"]["EXPORT"]["warnings"] == 2
+    assert {"host": "node1", "phase": "EXPORT", "severity": "warning", "check": "backup",
+            "message": "apigw_backup is false: not backed up"} in report["issues"]
+    assert HOSTVARS["node1"]["apigw_export"]["counts"]["warning"] == 1

@@ -43,6 +43,8 @@ USES = {
     "topology_info": {"username", "password"},
     "domain_key_info": {"new_install_dir", "old_install_dir", "domain_passphrase"},
     "preflight": {"new_install_dir", "old_install_dir"},
+    "backup": {"old_install_dir"},
+    "config_fingerprint": {"new_install_dir", "old_install_dir"},
 }
 
 # What a task of each module adds to the group's defaults (the documented example; for
@@ -53,6 +55,7 @@ TASK_ARGS = {
     "process": {"installation": "old", "component": "all", "state": "stopped"},
     "topology_info": {"anm_url": "https://127.0.0.1:8090"},
     "domain_key_info": {"installation": "old"},
+    "backup": {"backup_dir": "/var/backups/apigw-sysupgrade"},
 }
 
 

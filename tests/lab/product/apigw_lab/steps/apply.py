@@ -21,6 +21,7 @@ import tempfile
 from .. import instances, jsonfile, net, paths, pki, process_cli, secrets_store, topology
 from . import upgrade_msgs as M
 from .common import StepFailed
+from . import export
 from .export import DOMAIN_KEY
 
 CSR = ("Node Manager error: Failed to sign CSR for service. None of the available Admin Node "
@@ -220,6 +221,23 @@ def local_files(ctx, topo, me):
     for jar in glob.glob(ctx.export_dir("extlib", "*.jar")):
         shutil.copyfile(jar, os.path.join(new.ext_lib, os.path.basename(jar)))
     jsonfile.save(new.p("conf", "lab-upgraded.json"), {"from": ctx.old_dir})
+    take_over_activemq(ctx)
+
+
+# What the new version writes into an ActiveMQ data directory it takes over (lab stand-in for the
+# store's own format marker).
+AMQ_STORE_VERSION = "lab-store-version"
+
+
+def take_over_activemq(ctx):
+    """upgrade_errors.md, "ActiveMQ directory not under API Gateway installation directory": "The
+    new version system will use the same directory. When the new version API Gateway uses the data
+    in this directory it may become unusable by the old system." The lab's new version rewrites the
+    store's version marker there, so the old data really changes."""
+    d = export.activemq_outside_dir(ctx.faults)
+    if d and os.path.isdir(d):
+        with open(os.path.join(d, AMQ_STORE_VERSION), "w") as f:
+            f.write("%s\n" % ctx.install.version())
 
 
 def start_processes(ctx):

@@ -131,6 +131,25 @@ def copy_local(ctx, old):
     copy(old.licenses, ctx.outp("licenses"))
 
 
+AMQ_DEFAULT_OUTSIDE = "/opt/activemq/data"   # fault activemq_outside's default dir (upgrade.py)
+
+
+def activemq_outside_dir(faults):
+    """The old installation's ActiveMQ data directory outside the installation (fault
+    activemq_outside), or None."""
+    if not faults.on("activemq_outside"):
+        return None
+    return faults.params("activemq_outside").get("dir", AMQ_DEFAULT_OUTSIDE)
+
+
+def backup_activemq(ctx):
+    """upgrade_errors.md: "Sysupgrade will keep a backup of the ActiveMQ data in
+    '.../upgrade/bin/out/export/activemq/backup'" when the directory is outside the installation."""
+    d = activemq_outside_dir(ctx.faults)
+    if d and os.path.isdir(d):
+        copy(d, ctx.outp("activemq", "backup"))
+
+
 def save_domain_key(ctx, b64):
     """The old domain's domain.p12 as the old ANM handed it over (still encrypted with the domain
     passphrase; DESIGN.md: out/export/certs/domain.p12, 0600, on nodes that run an ANM). apply on
@@ -161,6 +180,7 @@ def run(ctx):
         ctx.save(os.path.join("groups", gid, "lab-config.json"), cfg)
     system_config(ctx, old)
     copy_local(ctx, old)
+    backup_activemq(ctx)
     if me["name"] in anms:   # only an ANM node can become the first ANM of the new domain
         save_domain_key(ctx, data.get("domain_key"))
     ctx.save("export-info.json", {

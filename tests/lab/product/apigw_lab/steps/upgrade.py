@@ -9,6 +9,7 @@ import sys
 import zipfile
 
 from .. import cassandra_stub, jsonfile, topology
+from . import export
 from . import upgrade_msgs as M
 from .common import StepFailed
 
@@ -133,7 +134,7 @@ def activemq(ctx, old):
         out.append(M.amq_missing(f.params("activemq_missing").get(
             "dir", os.path.join(old, "groups", "group-2", "instance-1", "does-not-exist"))))
     if f.on("activemq_outside"):
-        out.append(M.amq_outside(f.params("activemq_outside").get("dir", "/opt/activemq/data"),
+        out.append(M.amq_outside(export.activemq_outside_dir(f),
                                  old, ctx.export_dir("activemq", "backup")))
     return out
 
