@@ -9,7 +9,8 @@ from scenario_fixtures import NEW, OLD
 
 testinfra_hosts = ["node1", "node2", "node3"]
 
-BACKUP_DIR = "/opt/apigw-backup"
+# The lab inventory's apigw_backup_dir; each node's backup is in a folder named after the node.
+BACKUP_DIR = "/opt/apigw-backup/%s"
 AMQ = "/opt/activemq/data"
 FAILED_TASK = re.compile(r'^fatal: \[[^\]]+\]: FAILED! => .*?"msg": "(.*?)"\}?\s*$', re.MULTILINE)
 
@@ -24,7 +25,7 @@ def test_the_first_test_upgrade_backed_up_every_node_before_its_export(steps):
     out = steps["test_upgrade"]["stdout"]
     for node in ("node1", "node2", "node3"):
         assert re.search(r"ok: \[%s\] => \{\s+\"msg\": \"Backed up the old installation to %s/apigw-backup-\d{8}T\d{6}Z"
-                         r"\.tar\.gz \([\d.]+ MiB, [\d.]+ s; manifest %s/apigw-backup.json\)\"" % (node, BACKUP_DIR, BACKUP_DIR),
+                         r"\.tar\.gz \([\d.]+ MiB, [\d.]+ s; manifest %s/apigw-backup.json\)\"" % (node, BACKUP_DIR % node, BACKUP_DIR % node),
                          out), node
     # the backup ran before the export
     assert out.index("TASK [apigw.sysupgrade.test_upgrade : Back up the old installation before export]") < \
@@ -80,12 +81,13 @@ def test_the_new_version_changed_the_activemq_data_and_the_restore_brought_it_ba
 
 
 def test_each_node_keeps_one_complete_backup_whose_manifest_matches_the_archive(host):
-    manifest = json.loads(host.file(BACKUP_DIR + "/apigw-backup.json").content_string)
-    archive = "%s/%s" % (BACKUP_DIR, manifest["archive"])
+    backup_dir = BACKUP_DIR % host.backend.get_hostname()
+    manifest = json.loads(host.file(backup_dir + "/apigw-backup.json").content_string)
+    archive = "%s/%s" % (backup_dir, manifest["archive"])
     assert host.run("sha256sum %s" % archive).stdout.split()[0] == manifest["checksum"]
     assert host.file(archive + ".sha256").content_string.split()[0] == manifest["checksum"]
-    assert host.file(BACKUP_DIR).mode == 0o700 and host.file(archive).mode == 0o600
-    assert sorted(host.file(BACKUP_DIR).listdir()) == sorted(
+    assert host.file(backup_dir).mode == 0o700 and host.file(archive).mode == 0o600
+    assert sorted(host.file(backup_dir).listdir()) == sorted(
         ["apigw-backup.json", manifest["archive"], manifest["archive"] + ".sha256"])
     assert OLD + "/groups/topology.json" in manifest["files"]
     assert manifest["files"][AMQ + "/lab-store-version"]["sha256"] == \
