@@ -9,6 +9,9 @@
 - ``rollback_warning``: the point of no return, in words, for the nodes an apply is about to cross
   it on (shown by apply's gates before anything stops).
 - ``rollback_restore_paths``: the paths on a node that the rollback restores from the backup.
+- ``rollback_verification``: whether the old installation serves again on a node: its processes
+  run, the old first Admin Node Manager answers as the old version with every host of the old
+  topology, and the node's instances answer ``/healthchecklb``.
 - ``rollback_result``: one node's rollback, as the summary's ROLLBACK cell.
 
 The node's facts come from ``sysupgrade status`` and the step logs (M(apigw.sysupgrade.status)
@@ -146,6 +149,40 @@ def rollback_restore_paths(ledger_entry):
     return paths
 
 
+def rollback_verification(processes, anm, healthchecks, old_install_dir, anm_url, version, topology_hosts,
+                          topology_host):
+    """-> problems ([] when the old installation serves on this node)."""
+    problems = []
+    processes = processes or {}
+    if processes.get("unreachable") or processes.get("failed"):
+        problems.append("cannot check the old processes in %s: %s" % (old_install_dir, processes.get("msg")))
+    elif processes.get("changed"):
+        problems.append("old processes not running in %s: %s"
+                        % (old_install_dir, ", ".join(processes.get("started") or [])))
+    anm = anm or {}
+    if anm.get("skipped"):
+        problems.append("the old first Admin Node Manager at %s was not asked (its node did not answer)" % anm_url)
+    elif anm.get("unreachable") or anm.get("failed") or anm.get("failure_kind"):
+        problems.append("the old first Admin Node Manager at %s does not answer from this node: %s"
+                        % (anm_url, anm.get("msg") or "failed"))
+    else:
+        answered = str(anm.get("product_version") or "")
+        if answered != str(version):
+            problems.append("the first Admin Node Manager at %s answers as version %s, not the old installation's %s"
+                            % (anm_url, answered or "unknown", version))
+        names = [h.get("name") for h in anm.get("hosts") or []]
+        missing = [h for h in topology_hosts or [] if h not in names]
+        if missing:
+            problems.append("the old topology at %s lacks %s (hosts: %s)" % (anm_url, ", ".join(missing), ", ".join(names)))
+    for check in (healthchecks or {}).get("results") or []:
+        if check.get("skipped"):
+            continue
+        if check.get("status") != 200:
+            problems.append("%s on %s answers %s: %s" % (check.get("url") or "/healthchecklb", topology_host,
+                                                         check.get("status"), check.get("msg") or ""))
+    return problems
+
+
 def _changed(result):
     return bool(result) and not result.get("skipped") and bool(result.get("changed"))
 
@@ -187,4 +224,5 @@ class FilterModule(object):
             "rollback_warning": rollback_warning,
             "rollback_restore_paths": rollback_restore_paths,
             "rollback_result": rollback_result,
+            "rollback_verification": rollback_verification,
         }

@@ -108,3 +108,36 @@ def test_a_failed_start_or_verification_fails_the_rollback_and_says_what_is_left
     assert out["status"] == "FAILED"
     assert out["problems"] == ["start old: nodemanager did not start", "the old ANM answers as 7.7"]
     assert out["notes"] == ["still to do by hand: restore Cassandra"]
+
+
+def verify(processes=None, anm=None, health=None):
+    from ansible_collections.apigw.sysupgrade.plugins.filter.rollback import rollback_verification
+    anm = anm if anm is not None else {"product_version": "7.5.3", "hosts": [{"name": "NodeA"}, {"name": "NodeB"}]}
+    return rollback_verification(processes or {"changed": False}, anm, health or {"results": []}, "/opt/old",
+                                 "https://NodeA:8090", "7.5.3", ["NodeA", "NodeB"], "NodeB")
+
+
+def test_the_old_domain_verifies():
+    assert verify(health={"results": [{"status": 200, "url": "http://127.0.0.1:8080/healthchecklb"}]}) == []
+
+
+def test_the_new_anm_still_answering_is_not_a_rollback():
+    problems = verify(anm={"product_version": "7.7", "hosts": [{"name": "NodeA"}, {"name": "NodeB"}]})
+    assert problems == ["the first Admin Node Manager at https://NodeA:8090 answers as version 7.7, "
+                        "not the old installation's 7.5.3"]
+
+
+def test_a_host_missing_from_the_old_topology_processes_down_and_a_sick_gateway_are_named():
+    problems = verify(processes={"changed": True, "started": ["nodemanager"]},
+                      anm={"product_version": "7.5.3", "hosts": [{"name": "NodeA"}]},
+                      health={"results": [{"status": 503, "url": "http://127.0.0.1:8080/healthchecklb", "msg": "drain"},
+                                          {"skipped": True}]})
+    assert problems == ["old processes not running in /opt/old: nodemanager",
+                        "the old topology at https://NodeA:8090 lacks NodeB (hosts: NodeA)",
+                        "http://127.0.0.1:8080/healthchecklb on NodeB answers 503: drain"]
+
+
+def test_an_anm_that_does_not_answer_or_was_not_asked():
+    assert verify(anm={"failed": True, "failure_kind": "unavailable", "msg": "refused"}) == [
+        "the old first Admin Node Manager at https://NodeA:8090 does not answer from this node: refused"]
+    assert "was not asked" in verify(anm={"skipped": True})[0]
