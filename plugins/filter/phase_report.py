@@ -262,7 +262,7 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
              for i in issues]
     resume = _resume_rollback(rows, command_prefix) if rollback else _resume(rows, command_prefix, first_anm)
     return {"rows": rows, "table": _table(rows, phases), "resume": resume,
-            "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, phases),
+            "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, [ROLLBACK] if rollback else phases),
             "results": dict((r["host"], dict((p, c["result"]) for p, c in r["phases"].items())) for r in rows)}
 
 
