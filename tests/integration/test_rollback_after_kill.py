@@ -61,8 +61,8 @@ POINTS = [
 
 
 @pytest.mark.parametrize("point, slow_node, marker", POINTS, ids=[p[0] for p in POINTS])
-def test_rollback_converges_after_the_controller_died_during_apply(lab_factory, ansible_on, tmp_path, point,
-                                                                    slow_node, marker):
+def test_rollback_converges_after_the_controller_died_during_apply(
+        lab_factory, ansible_on, tmp_path, point, slow_node, marker):
     lab = lab_factory("vendor-3-node")
     runner = ansible_on(lab)
     reports = {"apigw_report_dir": str(tmp_path / "reports")}
