@@ -25,6 +25,12 @@ RESUME_PLAYBOOK = {
     "PREFLIGHT": "test_upgrade", "EXPORT": "test_upgrade", "UPGRADE": "test_upgrade",
     "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply",
 }
+# The ROLLBACK column is not a phase of the upgrade: in a rollback run it shows that run's result
+# per node (apigw_rollback); in any other run, the rollback ledger (filter rollback_ledger): RESTART
+# while going back is a plain restart of the old installation, RESTORE once something apply
+# changed outside the new installation needs a restore first, UNKNOWN when the node was not read.
+ROLLBACK = "ROLLBACK"
+LEDGER_STATES = ("RESTART", "RESTORE", "UNKNOWN")
 
 
 def _count(result, key):
@@ -115,6 +121,16 @@ def _row(host, hv, gone, completed):
     return {"host": host, "topology_host": hv.get("apigw_topology_host", ""), "phases": cells}
 
 
+def _rollback_cell(hv, entry):
+    """The ROLLBACK cell: this run's rollback on the node, else its ledger entry, else None."""
+    if hv.get("apigw_rollback"):
+        return _cell(hv["apigw_rollback"])
+    if entry:
+        return {"result": entry.get("state", "UNKNOWN"), "warnings": len(entry.get("restores") or []),
+                "errors": 0, "message": str(entry.get("message", ""))}
+    return None
+
+
 # The phases whose registered result is a step module's (with its structured issues list).
 STEP_PHASES = ("EXPORT", "UPGRADE", "APPLY")
 # Role summaries (pre-flight, verify): problems are errors, notes are warnings.
@@ -148,6 +164,14 @@ def _issues(row, hv):
                 add(phase, issue["severity"], issue.get("check"), issue.get("message", ""))
     for warning in _run_warnings(hv):
         add(warning.get("phase", ""), "warning", warning.get("check"), warning["message"])
+    rollback = hv.get("apigw_rollback") or {}
+    for problem in rollback.get("problems") or []:
+        add(ROLLBACK, "error", "rollback", problem)
+    for note in rollback.get("notes") or []:
+        add(ROLLBACK, "warning", "rollback", note)
+    if not rollback and row["phases"].get(ROLLBACK, {}).get("result") == "RESTORE":
+        for restore in row.get("ledger_restores") or []:
+            add(ROLLBACK, "warning", "rollback-" + restore.get("kind", "restore"), restore.get("message", ""))
     for phase in PHASES:
         cell = row["phases"][phase]
         if cell["result"] in ("FAILED", "UNREACHABLE") and not any(
@@ -158,8 +182,17 @@ def _issues(row, hv):
 
 
 def _all_passed(rows, phases):
-    """True when no node has a phase FAILED, UNREACHABLE or NOT RUN among PHASES."""
-    return all(row["phases"][p]["result"] in ("PASSED", "SKIPPED") for row in rows for p in phases)
+    """True when no node has a phase FAILED, UNREACHABLE or NOT RUN among PHASES (a ledger cell
+    is a fact about rolling back, not a result)."""
+    return all(row["phases"][p]["result"] in ("PASSED", "SKIPPED") for row in rows for p in phases
+               if p in row["phases"] and row["phases"][p]["result"] not in LEDGER_STATES)
+
+
+def _resume_rollback(rows, command_prefix):
+    """After a rollback run: the nodes whose rollback failed, and the command that reruns it."""
+    return [{"host": r["host"], "phase": ROLLBACK,
+             "command": "%s apigw.sysupgrade.rollback --limit %s%s" % (command_prefix, r["host"], ROLLBACK_RESUME_NOTE)}
+            for r in rows if r["phases"].get(ROLLBACK, {}).get("result") in ("FAILED", "UNREACHABLE")]
 
 
 def _resume(rows, command_prefix, first_anm):
@@ -186,6 +219,7 @@ def _resume(rows, command_prefix, first_anm):
 # apply asks for confirmation on a terminal; a copy of its command in a script or CI job would be
 # refused without this. A shell comment, so the command still runs as copied.
 APPLY_RESUME_NOTE = "   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true"
+ROLLBACK_RESUME_NOTE = "   # without a terminal (CI, a script) add -e apigw_rollback_confirmed=true"
 
 
 def _count_listed_errors(rows, issues):
@@ -200,12 +234,12 @@ def _count_listed_errors(rows, issues):
 
 def _table(rows, phases):
     def text(cell):
-        if cell["result"] in ("NOT RUN", "SKIPPED") and not (cell["warnings"] or cell["errors"]):
+        if cell["result"] in ("NOT RUN", "SKIPPED") + LEDGER_STATES and not (cell["warnings"] or cell["errors"]):
             return cell["result"]
         return "%s W%d E%d" % (cell["result"], cell["warnings"], cell["errors"])
 
     header = ["NODE"] + list(phases)
-    body = [[r["host"]] + [text(r["phases"][p]) for p in phases] for r in rows]
+    body = [[r["host"]] + [text(r["phases"].get(p) or _cell(None)) for p in phases] for r in rows]
     widths = [max(len(line[i]) for line in [header] + body) for i in range(len(header))]
     sep = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
 
@@ -216,18 +250,30 @@ def _table(rows, phases):
 
 
 def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
-                 command_prefix="ansible-playbook", completed=None, first_anm=None):
+                 command_prefix="ansible-playbook", completed=None, first_anm=None, ledger=None,
+                 rollback=False):
     """Rows, an ASCII table and resume commands for the hosts; see phase_report.yml."""
     phases = list(phases or PHASES)
     gone = set(gone_hosts or [])
     completed = completed or {}
-    rows = [_row(h, hostvars[h], h in gone, completed.get(h) or []) for h in inventory_hosts]
+    ledger = ledger or {}
+    rows = []
+    for h in inventory_hosts:
+        row = _row(h, hostvars[h], h in gone, completed.get(h) or [])
+        cell = _rollback_cell(hostvars[h], ledger.get(h))
+        if cell is not None:
+            row["phases"][ROLLBACK] = cell
+            row["ledger_restores"] = (ledger.get(h) or {}).get("restores") or []
+        elif ROLLBACK in phases:
+            row["phases"][ROLLBACK] = _cell(None)
+        rows.append(row)
     issues = [issue for row in rows for issue in _issues(row, hostvars[row["host"]])]
     _count_listed_errors(rows, issues)
     lines = ["%s %s %s [%s]: %s" % (i["host"], i["phase"] or "-", i["severity"], i["check"], i["message"])
              for i in issues]
-    return {"rows": rows, "table": _table(rows, phases), "resume": _resume(rows, command_prefix, first_anm),
-            "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, phases),
+    resume = _resume_rollback(rows, command_prefix) if rollback else _resume(rows, command_prefix, first_anm)
+    return {"rows": rows, "table": _table(rows, phases), "resume": resume,
+            "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, [ROLLBACK] if rollback else phases),
             "results": dict((r["host"], dict((p, c["result"]) for p, c in r["phases"].items())) for r in rows)}
 
 

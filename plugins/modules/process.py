@@ -102,6 +102,15 @@ options:
     type: str
     choices: [auto, listing, files]
     default: auto
+  wait_for_sysupgrade:
+    description:
+      - Seconds to wait for a sysupgrade step still running on this node (one a killed controller
+        left behind under C(async)) before acting, holding the node's sysupgrade lock
+        (C(upgrade/bin/.apigw-sysupgrade.lock) of O(install_dir), as the step modules do) until
+        done, so that no step starts processes behind this module's back. For the new installation
+        only. C(0) (the default) takes no lock. Check mode never waits.
+    type: int
+    default: 0
   timeout:
     description:
       - Seconds one process command may run. The vendor's C(-d) and C(-k) wait until the daemon is
@@ -275,7 +284,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, step_lock
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, detach_stdin, discover_instances, ensure, instance_component,
     nodemanager_component)
@@ -316,6 +325,7 @@ def argument_spec():
             name=dict(type="str", required=True))),
         discovery=dict(type="str", default="auto", choices=["auto", "listing", "files"]),
         timeout=dict(type="int", default=180),
+        wait_for_sysupgrade=dict(type="int", default=0),
     ))
 
 
@@ -340,11 +350,28 @@ def main():
     control = ProcessControl(module, install_dir, params["timeout"])
     report = dict(started=[], stopped=[], already=[], components=[], discovery=None, install_dir=install_dir)
     error = None
+    lock = None
+    if params["wait_for_sysupgrade"] > 0 and not module.check_mode:
+        lock = step_lock.StepLock(step_lock.lock_path(install_dir))
+        try:
+            waited = lock.acquire("process", params["wait_for_sysupgrade"])
+        except step_lock.LockTimeout as exc:
+            module.fail_json(msg="%s; nothing was started or stopped. Wait for that run to end, then run this "
+                                 "again." % exc, install_dir=install_dir)
+        except (IOError, OSError) as exc:
+            module.fail_json(msg="cannot take the sysupgrade lock %s: %s; nothing was started or stopped"
+                                 % (lock.path, exc), install_dir=install_dir)
+        if waited:
+            module.warn("waited %s s for a sysupgrade run on this node to end (%s; lock %s)"
+                        % (waited["waited"], step_lock.describe_holder(waited["holder"]), lock.path))
     try:
         components, report["discovery"] = select_components(params, control)
         ensure(control, components, params["state"] == "started", module.check_mode, report)
     except ProcessError as exc:
         error = exc
+    finally:
+        if lock is not None:
+            lock.release()
     changed = bool(report["started"] or report["stopped"])
     # cmd, rc, stdout, stderr: the command that failed, else the last one run.
     if error is not None and "cmd" in error.details:

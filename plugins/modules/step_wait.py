@@ -163,7 +163,8 @@ def main():
                                               poll_interval=dict(type="int", default=15),
                                               unreachable_grace=dict(type="int", default=300),
                                               timeout=dict(type="int", required=True),
-                                              cleanup=dict(type="bool", default=True)))
+                                              cleanup=dict(type="bool", default=True)),
+                           supports_check_mode=True)
     module.fail_json(msg="step_wait is an action plugin and runs on the controller only")
 
 

@@ -22,7 +22,7 @@ except ImportError:
 
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import lookup
 
-PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")
+PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "ROLLBACK")
 
 
 def _phases(report):

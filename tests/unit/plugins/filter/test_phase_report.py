@@ -176,3 +176,39 @@ def test_warnings_recorded_outside_a_step_are_counted_and_listed():
     assert {"host": "node1", "phase": "EXPORT", "severity": "warning", "check": "backup",
             "message": "apigw_backup is false: not backed up"} in report["issues"]
     assert HOSTVARS["node1"]["apigw_export"]["counts"]["warning"] == 1
+
+
+LEDGER = {"node1": {"state": "RESTORE", "applied": True, "message": "rolling back needs a restore: x",
+                    "restores": [{"kind": "activemq", "paths": ["/data/amq"], "by_rollback": True,
+                                  "message": "the ActiveMQ data in /data/amq"}]},
+          "node2": {"state": "RESTART", "applied": False, "message": "plain restart", "restores": []}}
+
+
+def test_the_rollback_column_shows_the_ledger_outside_a_rollback_run():
+    hv = {"node1": {"apigw_export": step()}, "node2": {"apigw_export": step()}}
+    report = phase_report(["node1", "node2"], hv, phases=["EXPORT", "ROLLBACK"], ledger=LEDGER)
+    assert [line.split("|")[3].strip() for line in report["table"][3:5]] == ["RESTORE W1 E0", "RESTART"]
+    assert report["all_passed"] is True  # a ledger cell is a fact, not a failure
+    assert report["issue_lines"] == ["node1 ROLLBACK warning [rollback-activemq]: the ActiveMQ data in /data/amq"]
+    assert report["results"]["node2"]["ROLLBACK"] == "RESTART"
+
+
+def test_without_a_ledger_there_is_no_rollback_column_unless_asked():
+    report = phase_report(["node1"], {"node1": {}}, phases=["EXPORT"])
+    assert "ROLLBACK" not in report["rows"][0]["phases"]
+    report = phase_report(["node1"], {"node1": {}}, phases=["EXPORT", "ROLLBACK"])
+    assert report["rows"][0]["phases"]["ROLLBACK"]["result"] == "NOT RUN"
+
+
+def test_a_rollback_run_shows_its_result_and_resumes_only_failed_rollbacks():
+    hv = {"node1": {"apigw_rollback": {"status": "SKIPPED", "problems": [], "notes": []}},
+          "node2": {"apigw_rollback": {"status": "FAILED", "problems": ["start old: refused"], "notes": []}},
+          "node3": {"apigw_rollback": {"status": "PASSED", "problems": [],
+                                       "notes": ["still to do by hand: restore Cassandra"]}}}
+    report = phase_report(["node1", "node2", "node3"], hv, phases=["APPLY", "ROLLBACK"], ledger=LEDGER,
+                          command_prefix="ansible-playbook -i inv.yml", rollback=True)
+    cells = [line.split("|")[3].strip() for line in report["table"][3:6]]
+    assert cells == ["SKIPPED", "FAILED W0 E1", "PASSED W1 E0"]
+    assert [r["command"].split("   #")[0] for r in report["resume"]] == [
+        "ansible-playbook -i inv.yml apigw.sysupgrade.rollback --limit node2"]
+    assert "node2 ROLLBACK error [rollback]: start old: refused" in report["issue_lines"]

@@ -255,3 +255,33 @@ def test_nothing_ran_nothing_returned(monkeypatch, install, gateway):
     result = run(monkeypatch, {"install_dir": install, "component": "instances", "state": "started",
                                "instances": []})
     assert result["commands"] == [] and "cmd" not in result and "rc" not in result
+
+
+def test_stopping_waits_for_a_sysupgrade_run_still_going_on_the_node(monkeypatch, install, gateway):
+    """rollback.yml after a controller killed mid-apply: the apply job still runs on the node; the
+    new processes are stopped only once it ended, under the node's sysupgrade lock."""
+    import os
+    import time
+    from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_lock
+    from ansible_collections.apigw.sysupgrade.tests.unit.plugins.module_utils.test_step_lock import Holder
+    os.makedirs(os.path.join(install, "upgrade", "bin"))
+    holder = Holder(step_lock.lock_path(install), 1.0)
+    gateway.running = {"nodemanager"}
+    started = time.time()
+    result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "stopped",
+                               "wait_for_sysupgrade": 30})
+    assert holder.wait() == 0
+    assert time.time() - started >= 0.8 and result["stopped"] == ["nodemanager"]
+
+
+def test_a_sysupgrade_run_that_outlasts_the_wait_stops_nothing(monkeypatch, install, gateway):
+    import os
+    from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_lock
+    from ansible_collections.apigw.sysupgrade.tests.unit.plugins.module_utils.test_step_lock import Holder
+    os.makedirs(os.path.join(install, "upgrade", "bin"))
+    holder = Holder(step_lock.lock_path(install), 3.0)
+    gateway.running = {"nodemanager"}
+    result = run(monkeypatch, {"install_dir": install, "component": "nodemanager", "state": "stopped",
+                               "wait_for_sysupgrade": 1})
+    holder.wait()
+    assert result["failed"] and "still holds the lock" in result["msg"] and gateway.calls == []
