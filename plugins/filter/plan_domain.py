@@ -99,7 +99,7 @@ def plan_domain(read_results, hostvars, unreachable=None):
         "errors": errors, "anm_hosts": [], "topology_hosts": [], "first_anm_inventory_host": "",
         "first_anm_topology_host": "", "old_first_anm_inventory_host": "", "anm_host": "",
         "unread_hosts": sorted(r["inventory_host"] for r in records if not r["read_ok"]),
-        "inventory_by_topology_host": {},
+        "inventory_by_topology_host": {}, "product_version": "",
     }
     if topology is None:
         errors.append("no host of group apigw could read the old topology (groups/topology.json)")
@@ -108,6 +108,9 @@ def plan_domain(read_results, hostvars, unreachable=None):
     anm_hosts = list(topology.get("anm_hosts", []))
     plan["topology_hosts"] = topology_names
     plan["anm_hosts"] = anm_hosts
+    # The old installation's version, as its topology file gives it (rollback checks the old ANM
+    # answers with it).
+    plan["product_version"] = str(topology.get("product_version") or "")
     cov_errors, mapped = _coverage_errors(records, topology_names)
     errors.extend(cov_errors)
     plan["inventory_by_topology_host"] = mapped

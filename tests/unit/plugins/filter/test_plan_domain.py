@@ -38,6 +38,14 @@ def test_vendor_example_uses_the_first_anm_as_anm_host_everywhere():
     assert plan["anm_host"] == "NodeA"
     assert plan["anm_hosts"] == ["NodeA", "NodeC"]
     assert plan["inventory_by_topology_host"] == {"NodeA": "node1", "NodeB": "node2", "NodeC": "node3"}
+    assert plan["product_version"] == ""  # these reads carry none
+
+
+def test_the_old_version_comes_from_the_first_good_read():
+    results, hostvars = vendor_3_node()
+    results[0] = {"item": "node1", "failed": True, "msg": "unreadable"}
+    results[1]["product_version"] = "7.5.3"
+    assert plan_domain(results, hostvars)["product_version"] == "7.5.3"
 
 
 def test_one_anm_needs_no_anm_host():
