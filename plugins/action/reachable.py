@@ -60,7 +60,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        _, args = self.validate_argument_spec(ARGUMENT_SPEC)
+        args = self.validate_argument_spec(ARGUMENT_SPEC)[1]
         if args["timeout"] < 1:
             raise AnsibleActionFail("timeout must be at least 1 second, got %s" % args["timeout"])
         hostvars = (task_vars or {}).get("hostvars") or {}

@@ -29,15 +29,23 @@ options:
     type: int
     default: 10
 attributes:
+  action:
+    support: full
+    description: Runs on the controller; nothing is sent to the nodes.
   check_mode:
     support: full
     description: Only connects and disconnects; nothing changes anywhere.
   diff_mode:
     support: none
+    description: No diff.
   platform:
+    support: full
     platforms: posix
+    description: The controller.
+notes:
+  - This is an action plugin; the module file only documents it.
 author:
-  - apigw.sysupgrade developers
+  - apigw.sysupgrade developers (!UNKNOWN)
 """
 
 EXAMPLES = r"""

@@ -126,8 +126,8 @@ lock_held:
 job_state:
   description:
     - The job's state from its O(job_file), as C(ansible.builtin.async_status) would read it; null without O(job_file).
-    - C(running); C(finished) (RV(job_result) holds the job's result); C(missing) (no status file: the node
-      restarted, or it was removed); C(unreadable) (RV(job_result) says why).
+    - "C(running); C(finished) (RV(job_result) holds the job's result); C(missing) (no status file: the node
+      restarted, or it was removed); C(unreadable) (RV(job_result) says why)."
   returned: always
   type: str
   sample: running

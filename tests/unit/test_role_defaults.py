@@ -18,7 +18,7 @@ def role_defaults():
 
 def dependencies(role):
     meta = load(ROLES / role / "meta" / "main.yml") or {}
-    return [str(dep["role"] if isinstance(dep, dict) else dep).split(".")[-1]
+    return [str(dep["role"] if isinstance(dep, dict) else dep).rsplit(".", maxsplit=1)[-1]
             for dep in meta.get("dependencies") or []]
 
 
