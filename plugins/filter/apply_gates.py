@@ -215,7 +215,7 @@ def hosts_lost(hosts, hostvars):
 
 def stopped_without_service(hosts, hostvars, applied_before=None):
     """Hosts whose old installation this run stopped (apigw_stop_old) and that are not applied
-    and verified: they run neither installation now."""
+    and verified, nor rolled back by the rolling apply: they run neither installation now."""
     applied = set(applied_before or [])
     out = []
     for host in hosts or []:
@@ -224,6 +224,8 @@ def stopped_without_service(hosts, hostvars, applied_before=None):
             continue
         if (hv.get("apigw_verify") or {}).get("status") == "PASSED":
             continue
+        if ((hv.get("apigw_zdu") or {}).get("ROLLBACK") or {}).get("result") == "PASSED":
+            continue  # the rolling apply's rollback started its old installation again
         out.append(host)
     return out
 

@@ -53,6 +53,10 @@ def render_json(report):
     return json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
 
 
+# The vendor's ZDU summary columns (upgrade_zdu_overview.md), for a rolling apply's report.
+ZDU_PHASES = ("EXPORT", "UPGRADE", "PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
+
+
 def _md_escape(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -65,6 +69,14 @@ def render_markdown(report):
     for row in report.get("rows") or []:
         cells = [_cell_text(row["phases"].get(p, {})) for p in phases]
         lines.append("| %s | %s |" % (_md_escape(row["host"]), " | ".join(cells)))
+    zdu = report.get("zdu") or {}
+    if zdu:
+        lines += ["", "## Zero-downtime summary: %s (%s)" % (zdu.get("status", ""), zdu.get("code", "")), "",
+                  "| NODE | " + " | ".join(ZDU_PHASES) + " |", "|---" * (len(ZDU_PHASES) + 1) + "|"]
+        for node in zdu.get("nodes") or []:
+            lines.append("| %s | %s |" % (_md_escape(node["host"]), " | ".join(
+                _md_escape(node["cells"].get(p, "*")) for p in ZDU_PHASES)))
+        lines += [""] + ["%s" % _md_escape(n) for n in zdu.get("notes") or []]
     lines += ["", "## Issues", ""]
     issues = enrich_issues(report)
     if not issues:
@@ -107,6 +119,16 @@ def render_html(report):
             tds.append(E.TD(E.CLASS(state.replace(" ", "-")), _cell_text(cell),
                             **{"data-phase": p}))
         grid.append(E.TR(E.TH(row["host"]), *tds, **{"data-host": row["host"]}))
+    zdu_parts = []
+    zdu = report.get("zdu") or {}
+    if zdu:
+        zgrid = E.TABLE(E.CLASS("zdu"), E.TR(E.TH("NODE"), *[E.TH(p) for p in ZDU_PHASES]))
+        for node in zdu.get("nodes") or []:
+            zgrid.append(E.TR(E.TH(node["host"]), *[
+                E.TD(E.CLASS(node["cells"].get(p, "*").split(" ")[0].replace("*", "NOT-RUN")), node["cells"].get(p, "*"),
+                     **{"data-zdu-phase": p}) for p in ZDU_PHASES], **{"data-zdu-host": node["host"]}))
+        zdu_parts = [E.H2("Zero-downtime summary: %s (%s)" % (zdu.get("status", ""), zdu.get("code", ""))), zgrid] + [
+            E.P(str(n)) for n in zdu.get("notes") or []]
     heads = ("Node", "Phase", "Severity", "Check", "Message", "Remediation")
     issues = E.TABLE(E.CLASS("issues"), E.TR(*[E.TH(h) for h in heads]))
     for i in enrich_issues(report):
@@ -129,7 +151,7 @@ def render_html(report):
     doc = E.HTML(E.HEAD(E.META(charset="utf-8"), E.TITLE("API Gateway upgrade report"), E.STYLE(_STYLE)),
                  E.BODY(E.H1("API Gateway upgrade report"),
                         E.P("Playbook: %s, generated %s" % (report.get("playbook", ""), report.get("generated", ""))),
-                        E.H2("Status"), grid, E.H2("Issues"), issues, E.H2("Resume"), resume,
+                        E.H2("Status"), grid, *zdu_parts, E.H2("Issues"), issues, E.H2("Resume"), resume,
                         E.H2("Logs"), logs))
     return "<!DOCTYPE html>\n" + html.tostring(doc, encoding="unicode", pretty_print=True)
 

@@ -184,3 +184,36 @@ def status_rows(output):
         if match and match.group(1) != "NODE":
             rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
     return rows
+
+
+def step_output(step_name, filename):
+    """A file a converge step wrote in its own folder (tests/output/molecule/<scenario>/<step>/)."""
+    return (REPO / "tests" / "output" / "molecule" / os.environ["MOLECULE_SCENARIO_NAME"] / step_name / filename)
+
+
+def traffic(step_name="traffic"):
+    """The result of `labctl traffic --json traffic.json` run by a converge step."""
+    return json.loads(step_output(step_name, "traffic.json").read_text())
+
+
+def step_window(step):
+    """(start, end) of a converge step, in epoch seconds (ansible's command start/end, local time)."""
+    import datetime
+
+    def parse(text):
+        return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f").timestamp()
+    return parse(step["start"]), parse(step["end"])
+
+
+def zdu_rows(output):
+    """The rows of the vendor's ZDU summary table printed by a rolling apply: {host: [cells]}."""
+    rows = {}
+    header = None
+    for line in output.splitlines():
+        cells = [c.strip() for c in line.strip().strip('",').strip("|").split("|")]
+        if cells and cells[0] == "NODE" and "PRE-APPLY" in cells:
+            header = cells
+            continue
+        if header and len(cells) == len(header) and cells[0].startswith("node"):
+            rows[cells[0]] = dict(zip(header[1:], cells[1:]))
+    return rows

@@ -84,3 +84,34 @@ def test_html_says_so_when_there_is_nothing_to_list():
     assert not doc.xpath('//table[@class="issues"]')
     assert "No warnings or errors." in doc.text_content()
     assert "Nothing to resume" in doc.text_content()
+
+
+def zdu_report():
+    from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
+    hv = {"node1": {"apigw_zdu": {}}, "node2": {"apigw_zdu": {}}}
+    for phase in ("PRE-APPLY", "APPLY", "POST-APPLY"):
+        hv["node1"]["apigw_zdu"] = rolling.zdu_mark(hv["node1"]["apigw_zdu"], phase, "PASSED", at=10)
+    hv["node2"]["apigw_zdu"] = rolling.zdu_mark(rolling.zdu_mark({}, "PRE-APPLY", "PASSED", at=20), "APPLY", "FAILED", at=30)
+    hv["node2"]["apigw_zdu"] = rolling.zdu_mark(hv["node2"]["apigw_zdu"], "ROLLBACK", "PASSED", at=40)
+    done = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"]}
+    return dict(sample_report(), zdu=rolling.zdu_report(["node1", "node2"], hv, done, now=50))
+
+
+def test_rolling_report_shows_the_vendors_zdu_table_in_html_and_markdown():
+    rep = zdu_report()
+    doc = html.fromstring(rr.render_html(rep))
+    assert doc.xpath("//h2[starts-with(., 'Zero-downtime summary: APPLY_FAILED (73)')]")
+    cell = doc.xpath("//table[@class='zdu']//tr[@data-zdu-host='node2']/td[@data-zdu-phase='APPLY']")[0]
+    assert cell.text == "FAILED (73)" and cell.get("class") == "FAILED"
+    rollback = doc.xpath("//table[@class='zdu']//tr[@data-zdu-host='node2']/td[@data-zdu-phase='ROLLBACK']")[0]
+    assert rollback.text == "PASSED (0)"
+    assert any("quota counts" in p.text_content() for p in doc.xpath("//p"))
+    md = rr.render_markdown(rep)
+    assert "## Zero-downtime summary: APPLY_FAILED (73)" in md
+    assert "| node2 | PASSED (0) | PASSED (0) | PASSED (0) | FAILED (73) | * | PASSED (0) |" in md
+    assert '"code": 73' in rr.render_json(rep)
+
+
+def test_standard_report_has_no_zdu_table():
+    assert "Zero-downtime" not in rr.render_html(sample_report())
+    assert "Zero-downtime" not in rr.render_markdown(sample_report())

@@ -1,0 +1,190 @@
+"""The rolling (zero-downtime) apply's decisions (plugins/filter/rolling.py), against the vendor's ZDU
+page (upgrade_zdu_overview.md): its conditions, its phases and its return status codes."""
+import pytest
+
+from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
+
+HOOKS = {"disable_tasks": "haproxy", "enable_tasks": "haproxy"}
+
+
+def test_standard_mode_is_never_refused_here():
+    assert rolling.rolling_refusals("standard", "7.0", no_cassandra=True) == []
+
+
+def test_unknown_mode_names_the_option_and_the_choices():
+    [reason] = rolling.rolling_refusals("zero", "7.5.3")
+    assert "apigw_apply_mode=zero" in reason and "standard" in reason and "rolling" in reason
+
+
+def test_rolling_accepted_from_752_with_cassandra_and_hooks():
+    assert rolling.rolling_refusals("rolling", "7.5.2", **HOOKS) == []
+    assert rolling.rolling_refusals("rolling", "7.5.3", **HOOKS) == []
+    assert rolling.rolling_refusals("rolling", "7.6.2", **HOOKS) == []
+
+
+@pytest.mark.parametrize("old", ["7.5.1", "7.4", "7.3.1"])
+def test_rolling_refused_below_752_quoting_the_vendor(old):
+    [reason] = rolling.rolling_refusals("rolling", old, **HOOKS)
+    assert old in reason and rolling.ZDU_CONDITION in reason and "upgrade_zdu_overview.md" in reason
+
+
+def test_rolling_refused_without_cassandra_quoting_the_vendor():
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", no_cassandra=True, **HOOKS)
+    assert "apigw_no_cassandra" in reason and rolling.ZDU_CONDITION in reason
+
+
+def test_rolling_refused_when_the_old_version_is_unknown():
+    [reason] = rolling.rolling_refusals("rolling", "", **HOOKS)
+    assert "could not be read" in reason and rolling.ZDU_CONDITION in reason
+
+
+def test_rolling_refused_without_hooks_naming_the_missing_ones():
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", disable_tasks="x.yml")
+    assert "apigw_lb_enable_tasks" in reason and "apigw_lb_disable_tasks" not in reason
+    assert "apigw_lb_hooks" in reason
+
+
+def test_rolling_refuses_a_serial_above_one():
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", serial=2, **HOOKS)
+    assert "apigw_apply_serial=2" in reason
+
+
+def test_confirm_each_refused_under_awx_only():
+    assert rolling.rolling_refusals("rolling", "7.5.3", confirm_each=True, **HOOKS) == []
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", confirm_each=True, under_awx=True, **HOOKS)
+    assert "approval node" in reason and "apigw_rolling_confirm_each" in reason
+
+
+def test_every_refusal_at_once():
+    reasons = rolling.rolling_refusals("rolling", "7.4", no_cassandra=True, serial=3, confirm_each=True, under_awx=True)
+    assert len(reasons) == 5
+
+
+@pytest.mark.parametrize("sessions,waited,state", [
+    (0, 0, "drained"), ("0", 50, "drained"), (3, 10, "wait"), (3, 120, "timeout"), (1, 200, "timeout"),
+    (None, 0, "timeout"), ("n/a", 0, "timeout"),
+])
+def test_drain_verdict(sessions, waited, state):
+    verdict = rolling.drain_verdict(sessions, 1000.0, 120, now=1000.0 + waited)
+    assert verdict["state"] == state
+    if state == "timeout" and sessions is not None and str(sessions).isdigit():
+        assert "apigw_lb_drain_timeout" in verdict["message"] and "not cut" in verdict["message"]
+
+
+def test_drain_verdict_names_the_hook_variable_when_no_count():
+    assert "apigw_lb_sessions" in rolling.drain_verdict(None, 0, 10, now=1)["message"]
+
+
+def uri(status, content="", url="http://127.0.0.1:8080/x"):
+    return {"status": status, "content": content, "url": url, "msg": "OK" if status == 200 else "refused"}
+
+
+def test_probe_problems_none_when_serving():
+    assert rolling.rolling_probe_problems(uri(200), uri(200, '{"version": "7.7"}'), 200, '"version": "7.7"') == []
+
+
+def test_probe_problems_health_and_body():
+    problems = rolling.rolling_probe_problems(uri(503), uri(200, '{"version": "7.5.3"}'), 200, '"version": "7.7"')
+    assert len(problems) == 2
+    assert "/healthchecklb" in problems[0] and "503" in problems[0]
+    assert "apigw_rolling_probe_body" in problems[1] and "7.5.3" in problems[1]
+
+
+def test_probe_problems_no_answer():
+    [problem] = rolling.rolling_probe_problems(uri(200), {"status": -1, "url": "http://127.0.0.1:8080/v", "msg": "Connection refused"})
+    assert "answered nothing" in problem and "Connection refused" in problem
+
+
+def test_probe_expected_status_other_than_200():
+    assert rolling.rolling_probe_problems(uri(200), uri(204), 204) == []
+    assert rolling.rolling_probe_problems(uri(200), uri(200), 204) != []
+
+
+def test_zdu_mark_records_start_end_and_result():
+    record = rolling.zdu_mark({}, "APPLY", "RUNNING", at=10)
+    assert record["APPLY"] == {"result": "RUNNING", "start": 10.0, "end": None, "message": ""}
+    done = rolling.zdu_mark(record, "APPLY", "FAILED", at=25, message="CSR signing failed")
+    assert done["APPLY"] == {"result": "FAILED", "start": 10.0, "end": 25.0, "message": "CSR signing failed"}
+    assert record["APPLY"]["result"] == "RUNNING"  # a new dict: the fact is only replaced by set_fact
+
+
+def node(pre=None, apply_=None, post=None, rollback=None, t=0):
+    record = {}
+    for phase, result in (("PRE-APPLY", pre), ("APPLY", apply_), ("POST-APPLY", post), ("ROLLBACK", rollback)):
+        if result:
+            record = rolling.zdu_mark(record, phase, "RUNNING", at=t)
+            t += 10
+            if result != "RUNNING":
+                record = rolling.zdu_mark(record, phase, result, at=t, message="boom" if result == "FAILED" else "")
+    return {"apigw_zdu": record}, t
+
+
+def test_zdu_report_success_uses_the_vendors_cells_and_code():
+    hv = {}
+    t = 100
+    for host in ("node1", "node2", "node3"):
+        hv[host], t = node("PASSED", "PASSED", "PASSED", t=t)
+    done = dict((h, ["export", "upgrade", "apply"]) for h in hv)
+    report = rolling.zdu_report(["node1", "node2", "node3"], hv, done, now=t + 5)
+    assert report["status"] == "SUCCESS" and report["code"] == 0
+    assert report["title"] == "Summary table (Status.SUCCESS)"
+    assert all(n["cells"] == {"EXPORT": "PASSED (0)", "UPGRADE": "PASSED (0)", "PRE-APPLY": "PASSED (0)",
+                              "APPLY": "PASSED (0)", "POST-APPLY": "PASSED (0)", "ROLLBACK": "*"}
+               for n in report["nodes"])
+    assert "| NODE" in report["table"][1] and "ROLLBACK" in report["table"][1]
+    # mixed from node1's APPLY start (110) to node3's POST-APPLY end (100 + 3*30 = 190)
+    assert report["mixed"] == {"seconds": 80.0, "ongoing": False, "since_earlier_run": False}
+    assert "80 s" in report["notes"][0] and "quota counts" in report["notes"][0]
+
+
+def test_zdu_report_apply_failed_and_rolled_back():
+    hv = {}
+    hv["node1"], t = node("PASSED", "PASSED", "PASSED", t=100)
+    hv["node2"], t = node("PASSED", "FAILED", None, "PASSED", t=t)
+    hv["node3"] = {}
+    completed = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"], "node3": ["export", "upgrade"]}
+    report = rolling.zdu_report(["node1", "node2", "node3"], hv, completed, now=t + 30)
+    assert report["status"] == "APPLY_FAILED" and report["code"] == 73
+    n2 = report["nodes"][1]
+    assert n2["cells"]["APPLY"] == "FAILED (73)" and n2["cells"]["POST-APPLY"] == "*"
+    assert n2["cells"]["ROLLBACK"] == "PASSED (0)" and n2["code"] == 73
+    assert n2["messages"]["APPLY"] == "boom"
+    n3 = report["nodes"][2]
+    assert n3["cells"]["PRE-APPLY"] == "*" and n3["code"] == 0
+    assert report["mixed"]["ongoing"] is True
+    assert "node1 run the new version, node2, node3 the old one" in report["notes"][0]
+
+
+def test_zdu_report_rollback_failed_wins():
+    hv = {}
+    hv["node1"], t = node("PASSED", "FAILED", None, "FAILED", t=0)
+    hv["node2"], t = node("FAILED", None, None, "PASSED", t=t)
+    report = rolling.zdu_report(["node1", "node2"], hv, {}, now=t)
+    assert report["status"] == "ROLLBACK_FAILED" and report["code"] == 75
+    assert report["nodes"][0]["cells"]["ROLLBACK"] == "FAILED (75)"
+    assert report["nodes"][1]["cells"]["PRE-APPLY"] == "FAILED (72)"
+
+
+def test_zdu_report_phase_cut_short_counts_as_failed():
+    hv = {"node1": node("PASSED", "RUNNING", t=0)[0]}
+    assert rolling.zdu_report(["node1"], hv, {}, now=50)["nodes"][0]["cells"]["APPLY"] == "FAILED (73)"
+
+
+def test_zdu_report_refused_run_is_a_fatal_error():
+    report = rolling.zdu_report(["node1"], {"node1": {}}, {"node1": ["export", "upgrade"]}, refused=True, now=0)
+    assert report["status"] == "FATAL_ERROR" and report["code"] == 80
+    assert report["nodes"][0]["cells"]["EXPORT"] == "PASSED (0)" and report["nodes"][0]["cells"]["APPLY"] == "*"
+    assert report["mixed"]["seconds"] == 0.0 and report["notes"] == []
+
+
+def test_zdu_report_durations():
+    hv = {"node1": node("PASSED", "PASSED", "PASSED", t=0)[0]}
+    node1 = rolling.zdu_report(["node1"], hv, {}, now=99)["nodes"][0]
+    assert node1["durations"] == {"PRE-APPLY": 10.0, "APPLY": 10.0, "POST-APPLY": 10.0}
+    assert node1["times"]["APPLY"] == {"start": 10.0, "end": 20.0}
+
+
+def test_status_codes_are_the_vendors():
+    assert rolling.STATUS_CODES == {"SUCCESS": 0, "EXPORT_FAILED": 70, "UPGRADE_FAILED": 71, "PRE_APPLY_FAILED": 72,
+                                    "APPLY_FAILED": 73, "POST_APPLY_FAILED": 74, "ROLLBACK_FAILED": 75,
+                                    "FATAL_ERROR": 80}
