@@ -9,6 +9,17 @@
   labctl crash NODE | boot NODE       power cut (connection refused) / restart with /opt intact
   labctl fault NODE NAME [k=v ...] | fault NODE --clear [NAME] | faults NODE
   labctl ssh NODE [cmd ...] | exec NODE -- cmd ...
+  labctl traffic [--rate R] [--count N] [--timeout S] [--path /version] [--json FILE]
+                                      GET http://<bridge>:8080<path> through the lab's HAProxy at
+                                      R requests/s (default 20), N requests (default 600), each
+                                      failed after S s (default 2); prints a JSON result (also
+                                      written to FILE): sent, ok, failed, by_version, failures,
+                                      first_seen, last_seen, mixed_seconds, outage_seconds, ...
+
+`up` (with the product) also starts the site's load balancer: Debian's HAProxy in the root
+namespace on <bridge address>:8080 (frontend and backend "apigw", one server per gateway
+instance, named after its host: node1, ...), runtime API $LAB_DIR/haproxy/admin.sock; each
+instance's port 8080 serves /healthchecklb and the test API /version. See DESIGN.md.
 
 NODE is an inventory name (node1) or a topology name (NodeA).
 Environment: APIGW_LAB_DIR (default /tmp/apigw-lab), APIGW_LAB_SUBNET (default 10.77.0),
@@ -59,6 +70,21 @@ def parser():
     h = sub.add_parser("ssh", help="ssh to NODE through the lab's ssh_config")
     h.add_argument("node")
     h.add_argument("command", nargs=argparse.REMAINDER)
+    t = sub.add_parser("traffic", help="bounded HTTP traffic through the load balancer; JSON result",
+                       description="GET http://<bridge address>:8080<PATH> through the lab's HAProxy "
+                                   "at a fixed rate; stops by itself after COUNT requests (at most "
+                                   "COUNT/RATE + TIMEOUT + 2 s). A request fails on a connection "
+                                   "error, a timeout or a status other than 200. Prints the result "
+                                   "as JSON (keys: sent, ok, failed, by_version, failures, "
+                                   "first_seen, last_seen, mixed_seconds, outage_seconds, "
+                                   "longest_outage_seconds, outages, max_send_delay, start, end, "
+                                   "duration, rate, count, timeout, path, url); see DESIGN.md.")
+    t.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
+    t.add_argument("--count", type=int, default=600, help="requests in all (default 600)")
+    t.add_argument("--timeout", type=float, default=2.0,
+                   help="seconds a request may take in all before it counts as failed (default 2)")
+    t.add_argument("--path", default="/version", help="request path (default /version)")
+    t.add_argument("--json", metavar="FILE", help="also write the JSON result to FILE")
     e = sub.add_parser("exec", help="run a command inside NODE (nsenter)")
     e.add_argument("node")
     e.add_argument("command", nargs=argparse.REMAINDER)
@@ -89,6 +115,8 @@ def dispatch(a):
         return commands.deploy(a.group)
     if a.cmd == "ssh":
         return commands.ssh(a.node, a.command)
+    if a.cmd == "traffic":
+        return commands.traffic(a.rate, a.count, a.timeout, a.path, a.json)
     if a.cmd == "exec":
         cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
         return commands.exec_in(a.node, cmd)

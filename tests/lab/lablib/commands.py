@@ -6,7 +6,7 @@ import json
 import os
 import time
 
-from . import faults, hosts, netns, product, sshd
+from . import faults, haproxy, hosts, netns, product, sshd
 from . import state as st
 from .up import start_cassandra
 from .util import HOST_ENV, LabError, Timer, log, wait_until, write_file
@@ -31,8 +31,9 @@ def status(as_json=False):
                      "namespace": e["namespace"], "pid": e["pid"],
                      "alive": hosts.alive(e["pid"]), "network": "up" if netns.cable_plugged(e["index"]) else "cut",
                      "sshd": sshd.port_open(e["address"]) if netns.cable_plugged(e["index"]) else None})
+    lb = haproxy.report(state, lab_dir)
     if as_json:
-        print(json.dumps({"lab_dir": str(lab_dir), "hosts": rows}, indent=2))
+        print(json.dumps({"lab_dir": str(lab_dir), "hosts": rows, "haproxy": lb}, indent=2))
         return 0
     print("lab %s" % lab_dir)
     print("%-7s %-10s %-13s %-13s %-8s %-6s %-7s %s" % (
@@ -42,6 +43,14 @@ def status(as_json=False):
         print("%-7s %-10s %-13s %-13s %-8s %-6s %-7s %s" % (
             r["node"], r["topology_name"], r["address"], r["namespace"], r["pid"],
             "yes" if r["alive"] else "NO", r["network"], sshd_txt))
+    if lb is None:
+        print("load balancer: none (up --no-product)")
+    else:
+        print("load balancer: haproxy pid %s %s, http://%s/, runtime API %s" % (
+            lb["pid"], "running" if lb["alive"] else "NOT RUNNING", lb["bind"], lb["socket"]))
+        if lb["servers"]:
+            print("  backend %s: %s" % (lb["backend"], ", ".join(
+                "%s %s" % kv for kv in lb["servers"].items())))
     return 0
 
 
@@ -169,3 +178,41 @@ def exec_in(name, argv):
         raise LabError("node %s is down; 'labctl boot %s'" % (node, node))
     full = hosts.nsenter_argv(entry["pid"], argv)
     os.execvpe(full[0], full, HOST_ENV)
+
+
+# ---------------------------------------------------------------- traffic
+
+def lb_address(state):
+    """(address, port) of the lab's load balancer frontend, or LabError when it has none."""
+    lb = state.get("haproxy")
+    if not lb:
+        raise LabError("this lab has no load balancer (made with up --no-product?)")
+    host, _sep, port = lb["bind"].rpartition(":")
+    return host, int(port)
+
+
+def traffic(rate, count, timeout, path, json_file=None):
+    """Bounded traffic through the load balancer; prints the result JSON (lablib/traffic.py).
+    No lock: it runs beside playbooks and other labctl commands."""
+    from . import traffic as tr
+    host, port = lb_address(st.load_state(st.lab_dir()))
+    try:
+        run = tr.Traffic(host, port, rate=rate, count=count, timeout=timeout, path=path)
+    except ValueError as exc:
+        raise LabError("traffic: %s" % exc)
+    log("traffic: %d request(s) at %g/s to %s (at most %.1f s)" % (count, rate, run.url, run.bound()))
+    try:
+        result = run.run()
+    except KeyboardInterrupt:
+        run.stop()
+        raise
+    text = json.dumps(result, indent=2, sort_keys=True) + "\n"
+    if json_file:
+        tmp = "%s.tmp" % json_file
+        write_file(tmp, text)
+        os.replace(tmp, json_file)
+    print(text, end="")
+    log("traffic: sent %d, ok %d, failed %d, by version %s, outage %.2f s, mixed %.2f s" % (
+        result["sent"], result["ok"], result["failed"], result["by_version"],
+        result["outage_seconds"], result["mixed_seconds"]))
+    return 0

@@ -5,7 +5,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from . import hosts, netns
+from . import haproxy, hosts, netns
 from . import state as st
 from .util import LabError, Timer, log
 
@@ -29,6 +29,7 @@ def teardown(lab_dir):
     except LabError:
         state = {"hosts": {}, "run_netns_was_mounted": True}
     close_ssh_masters(lab_dir)
+    haproxy.stop(state, lab_dir)
     kill_hosts(lab_dir, state)
     for ns in netns.existing_namespaces():
         netns.delete_namespace(ns)
@@ -38,7 +39,7 @@ def teardown(lab_dir):
             and not os.listdir("/run/netns"):
         subprocess.run(["umount", "/run/netns"], capture_output=True, check=False)
     kill_lab_ssh_clients(lab_dir)
-    left = leftovers(lab_dir)
+    left = leftovers(lab_dir, state)
     if not left and (lab_dir / st.MARKER).exists():
         shutil.rmtree(lab_dir, ignore_errors=True)
         if lab_dir.exists():
@@ -98,10 +99,16 @@ def kill_lab_ssh_clients(lab_dir):
                 pass
 
 
-def leftovers(lab_dir):
+def leftovers(lab_dir, state=None):
     left = ["namespace %s" % n for n in netns.existing_namespaces()]
     left += ["interface %s" % n for n in netns.lab_links()]
+    # every process naming $LAB_DIR: sshds, ssh masters, and the load balancer (its -f
+    # $LAB_DIR/haproxy/haproxy.cfg); the recorded HAProxy pid is checked too
     left += ["process %d: %s" % p for p in lab_processes(lab_dir)]
+    lb = (state or {}).get("haproxy") or {}
+    if lb.get("pid") and haproxy.is_ours(lb["pid"], lab_dir) and not haproxy.zombie(lb["pid"]) \
+            and lb["pid"] not in [p for p, _c in lab_processes(lab_dir)]:
+        left.append("process %d: haproxy (load balancer)" % lb["pid"])
     with open("/proc/self/mounts") as handle:
         for line in handle:
             point = line.split()[1]

@@ -5,6 +5,7 @@ YAML is written by hand (stdlib only): every string is a JSON string, which is v
 """
 import json
 
+from . import haproxy
 from .util import write_file
 
 
@@ -61,8 +62,14 @@ def known_hosts(lab, host_keys):
                    for h in lab["hosts"])
 
 
-def inventory_yaml(lab, lab_dir):
-    """Group apigw; the variable names are the collection's interface (do not rename)."""
+def inventory_yaml(lab, lab_dir, load_balancer=False):
+    """Group apigw; the variable names are the collection's interface (do not rename).
+
+    With load_balancer (a lab with the product: labctl up starts HAProxy), the inventory describes
+    the site's load balancer as any site's inventory would (DESIGN.md "Inventory"): per host
+    apigw_haproxy_servers (that host's server names in the backend), group vars
+    apigw_haproxy_runtime_api, apigw_haproxy_backend, apigw_rolling_probe_path and
+    apigw_rolling_probe_body (what a node's new installation answers on the site's test API)."""
     c = lab["cassandra"]
     lines = ["# apigw lab inventory (labctl) -- holds secrets, mode 0600",
              "all:", "  children:", "    apigw:", "      hosts:"]
@@ -70,6 +77,9 @@ def inventory_yaml(lab, lab_dir):
         lines += ["        %s:" % h["inventory_name"],
                   "          ansible_host: %s" % q(h["address"]),
                   "          apigw_topology_host: %s" % q(h["topology_name"])]
+        if load_balancer:
+            lines.append("          apigw_haproxy_servers: %s" % q(
+                [haproxy.server_name(h, i) for i in h["instances"]]))
     group_vars = [
         ("ansible_user", "root"),
         ("ansible_python_interpreter", "/usr/bin/python3"),
@@ -92,11 +102,16 @@ def inventory_yaml(lab, lab_dir):
         # labctl up --cassandra-auth: the Cassandra stand-in requires this login
         group_vars += [("apigw_cassandra_username", c["username"]),
                        ("apigw_cassandra_password", c["password"])]
+    if load_balancer:
+        group_vars += [("apigw_haproxy_runtime_api", str(haproxy.socket_path(lab_dir))),
+                       ("apigw_haproxy_backend", haproxy.BACKEND),
+                       ("apigw_rolling_probe_path", "/version"),
+                       ("apigw_rolling_probe_body", '"version": "%s"' % lab["new_version"])]
     lines += ["      vars:"] + ["        %s: %s" % (k, q(v)) for k, v in group_vars]
     return "\n".join(lines) + "\n"
 
 
-def write_all(lab, lab_dir, host_keys):
+def write_all(lab, lab_dir, host_keys, load_balancer=False):
     write_file(lab_dir / "ssh_config", ssh_config(lab, lab_dir), 0o644)
     write_file(lab_dir / "known_hosts", known_hosts(lab, host_keys), 0o644)
-    write_file(lab_dir / "inventory.yml", inventory_yaml(lab, lab_dir), 0o600)
+    write_file(lab_dir / "inventory.yml", inventory_yaml(lab, lab_dir, load_balancer), 0o600)

@@ -47,12 +47,32 @@ Lab API (all node arguments take the inventory name, e.g. ``node1``)
                 instances in the OLD (or "new") tree, over ssh; e.g. after boot(), which starts none
   Lab.restore()                 heal and boot every node, clear faults (best effort, shared labs)
   Lab.ansible_env()             environment to run the venv's ansible* against the lab
+
+Load balancer and traffic (DESIGN.md "Load balancer, test API and traffic")
+  Lab.lb_address -> (bridge address, 8080)   Lab.lb_url -> "http://<bridge address>:8080"
+  Lab.lb_socket  $LAB_DIR/haproxy/admin.sock (HAProxy's runtime API; the inventory's
+                 apigw_haproxy_runtime_api)
+  Lab.haproxy(command) -> str   one runtime API command, e.g. "show servers state"
+  Lab.lb_servers() -> {server: {"status": "UP"|"DOWN"|"DRAIN"|"MAINT", "check_status", "scur",
+                 "stot"}} of backend apigw (server names: node1, ...)
+  Lab.lb_set_state(server, "ready"|"drain"|"maint")   `set server apigw/<server> state <state>`
+  Lab.traffic(rate=20, count=600, timeout=2, path="/version") -> lablib.traffic.Traffic, already
+                 running in a background thread of this process: .wait() -> result dict (the
+                 JSON of `labctl traffic`), .done(), .stop(), .bound(); use it around a playbook:
+                     run = lab.traffic(rate=20, count=400)
+                     ... ansible-playbook ...
+                     result = run.wait()
+  Lab.traffic_process(..., json_file) -> subprocess.Popen of `labctl traffic --json FILE`, for a
+                 run that must outlive this process; read FILE once it has exited
 """
 import json
 import os
 import subprocess
 import time
 from pathlib import Path
+
+from . import haproxy
+from . import traffic as traffic_mod
 
 HERE = Path(__file__).resolve().parent
 LABCTL = HERE.parent / "labctl"    # the #!/bin/sh wrapper of labctl.py: run it directly
@@ -222,6 +242,50 @@ class Lab:
             if not r["alive"]:
                 self.boot(r["node"])
             self.clear_faults(r["node"])
+
+    # ---- load balancer and traffic
+    @property
+    def lb_address(self):
+        lb = self.state.get("haproxy")
+        if not lb:
+            raise AssertionError("this lab has no load balancer (up --no-product?)")
+        host, _sep, port = lb["bind"].rpartition(":")
+        return host, int(port)
+
+    @property
+    def lb_url(self):
+        return "http://%s:%d" % self.lb_address
+
+    @property
+    def lb_socket(self):
+        return self.lab_dir / "haproxy" / "admin.sock"
+
+    def haproxy(self, command):
+        return haproxy.runtime(self.lb_socket, command)
+
+    def lb_servers(self):
+        return haproxy.server_states(self.lb_socket)
+
+    def lb_set_state(self, server, state):
+        answer = self.haproxy("set server %s/%s state %s" % (haproxy.BACKEND, server, state))
+        if answer.strip():
+            raise AssertionError("set server %s state %s: %s" % (server, state, answer.strip()))
+        return answer
+
+    def traffic(self, rate=traffic_mod.DEFAULT_RATE, count=traffic_mod.DEFAULT_COUNT,
+                timeout=traffic_mod.DEFAULT_TIMEOUT, path=traffic_mod.DEFAULT_PATH):
+        host, port = self.lb_address
+        return traffic_mod.Traffic(host, port, rate=rate, count=count, timeout=timeout,
+                               path=path).start()
+
+    def traffic_process(self, json_file, rate=traffic_mod.DEFAULT_RATE, count=traffic_mod.DEFAULT_COUNT,
+                        timeout=traffic_mod.DEFAULT_TIMEOUT, path=traffic_mod.DEFAULT_PATH):
+        env = dict(os.environ, APIGW_LAB_DIR=str(self.lab_dir))
+        return subprocess.Popen([str(LABCTL), "traffic", "--rate", str(rate), "--count",
+                                 str(count), "--timeout", str(timeout), "--path", path,
+                                 "--json", str(json_file)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                env=env)
 
     def ansible_env(self):
         env = dict(os.environ)

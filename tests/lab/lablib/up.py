@@ -1,12 +1,13 @@
 """labctl up: keys, certificates and files, the product trees, the network, the hosts, the OLD
-processes -- in that order; any failure (or Ctrl-C / SIGTERM) removes what was made.
+processes, the load balancer (HAProxy in the root namespace) -- in that order; any failure (or
+Ctrl-C / SIGTERM) removes what was made.
 """
 import os
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from . import certs, hosts, inventory, netns, product, sshd, topologies
+from . import certs, haproxy, hosts, inventory, netns, product, sshd, topologies
 from . import state as st
 from .down import teardown
 from .util import LabError, Timer, log, write_file
@@ -79,7 +80,9 @@ def build_lab(lab, state, lab_dir, prefix, with_product):
     certs.make_domain_p12(lab_dir, lab["domain_passphrase"])
     host_keys = dict(parallel(lambda h: prepare_host(lab_dir, h), lab["hosts"]))
     write_file(lab_dir / "hosts_file", inventory.hosts_file(lab, st.bridge_address(prefix)))
-    inventory.write_all(lab, lab_dir, host_keys)
+    # the load balancer comes with the product (it balances the gateways' traffic ports)
+    with_lb = with_product and product.installer() is not None
+    inventory.write_all(lab, lab_dir, host_keys, load_balancer=with_lb)
     st.save_lab(lab_dir, lab)
     log("  files and keys: %.2f s" % t.elapsed())
     installed = with_product and install_product(lab, lab_dir)
@@ -97,6 +100,16 @@ def build_lab(lab, state, lab_dir, prefix, with_product):
                  lab["hosts"])
         start_cassandra(lab, state)
         log("  OLD processes started: %.2f s" % t.elapsed())
+        t = Timer()
+        bind_ip = st.bridge_address(prefix)
+        pid = haproxy.start(lab, lab_dir, state, bind_ip, lambda s: save_locked(lab_dir, s))
+        haproxy.log_started(pid, state["haproxy"]["bind"], lab_dir)
+        log("  load balancer up, every server checked: %.2f s" % t.elapsed())
+
+
+def save_locked(lab_dir, state):
+    with STATE_LOCK:
+        st.save_state(lab_dir, state)
 
 
 def start_and_wait(lab_dir, state, node):
@@ -179,5 +192,9 @@ def print_summary(lab, lab_dir):
     if lab["cassandra"].get("username"):
         print("cassandra: login required (user %s; apigw_cassandra_* in the inventory)"
               % lab["cassandra"]["username"])
+    state = st.load_state(lab_dir)
+    if state.get("haproxy"):
+        print("load balancer: http://%s/ (haproxy pid %d; runtime API %s)" % (
+            state["haproxy"]["bind"], state["haproxy"]["pid"], state["haproxy"]["socket"]))
     print("inventory: %s" % (lab_dir / "inventory.yml"))
     print("ssh:       ssh -F %s node1" % (lab_dir / "ssh_config"))

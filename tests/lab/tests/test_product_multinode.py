@@ -100,20 +100,62 @@ def test_remote_node_manager_down_makes_group_inconsistent(fresh):
     p.ok(p.export("node1"))
 
 
-def test_apply_refused_while_old_process_runs_on_another_node(fresh):
-    p = fresh
-    p.export_upgrade("node1")
-    p.stop("node1", "old")
-    p.stop("node3", "old")
-    p.ok(p.proc("node2", "old", "nodemanager", "-k"))     # NodeB's gateway still runs
-    r = p.apply("node1")
+def test_zero_downtime_rule_needs_7_5_2_and_cassandra():
+    """upgrade_zdu_overview.md: node by node only "from API Gateway 7.5.2 or later to 7.7 when
+    Cassandra contains all the shared data" (DESIGN.md, ASSUMED reading of rule 4)."""
+    import importlib
+    import sys
+    product = str(Path(__file__).resolve().parent.parent / "product")
+    if product not in sys.path:
+        sys.path.insert(0, product)
+    apply = importlib.import_module("apigw_lab.steps.apply")
+    with_cassandra, without = {"no_cassandra": False}, {"no_cassandra": True}
+    assert apply.zero_downtime("7.5.3", with_cassandra)
+    assert apply.zero_downtime("7.5.2", with_cassandra)
+    assert apply.zero_downtime("7.6.2", with_cassandra)
+    assert not apply.zero_downtime("7.5.1", with_cassandra)
+    assert not apply.zero_downtime("7.4", with_cassandra)
+    assert not apply.zero_downtime("7.5.3", without)
+
+
+def test_apply_and_old_processes_here_and_on_other_nodes(lab_factory):
+    """Rule 4 with the zero downtime upgrade (DESIGN.md "apply and the old installation on other
+    nodes"): old processes on this node always refuse apply; on other nodes only when this node's
+    upgrade ran with --no_cassandra. N-node (2 hosts, both ANMs): no API Manager group, so
+    upgrade --no_cassandra can succeed."""
+    p = support.Product(lab_factory("N-node", nodes=2))
+    p.ok(p.export("node1", anm_host="node1"))
+    p.ok(p.sysupgrade("node1", "upgrade", "--cass_host", "node1"))
+    # this node's old installation runs: refused, whatever the Cassandra choice
+    r = p.apply("node1", anm_host="node1")
     assert r.returncode == 1
     log = p.log("node1", "apply")
     assert "[ERROR] messages from [Processes] :" in log
-    assert "API Gateway 'APIGateway2' on NodeB (NodeB:8085)" in log
+    assert "Node Manager on this node" in log and "on node2" not in log
+    assert "Shut down the old installation on all nodes before running apply." in log
+
+    # upgrade without Cassandra: old processes on node2 refuse node1's apply
+    p.ok(p.sysupgrade("node1", "upgrade", "--force", "--no_cassandra"))
+    p.stop("node1", "old")
+    p.ok(p.proc("node2", "old", "nodemanager", "-k"))     # node2's gateway still runs
+    r = p.apply("node1", anm_host="node1")
+    assert r.returncode == 1
+    log = p.log("node1", "apply")
+    assert "[ERROR] messages from [Processes] :" in log
+    assert "API Gateway 'APIGateway2' on node2 (node2:8085)" in log
+    assert "on this node" not in log
     assert p.status("node1") == "export and upgrade complete"
     assert not p.new("node1", "groups").exists()
     assert p.proc("node1", "new", "nodemanager", "-s").returncode == 1
+
+    # with Cassandra the zero downtime conditions hold: node1 applies while node2's old serves
+    p.ok(p.sysupgrade("node1", "upgrade", "--force", "--cass_host", "node1"))
+    p.ok(p.proc("node2", "old", "nodemanager", "-d"))
+    p.ok(p.apply("node1", anm_host="node1"))
+    assert p.status("node1") == "system upgrade complete"
+    assert p.proc("node2", "old", "nodemanager", "-s").returncode == 0
+    assert p.proc("node2", "old", "startinstance", "-g", "GatewayGroup", "-n", "APIGateway2",
+                  "-s").returncode == 0
 
 
 def test_later_apply_refused_when_first_anm_down(fresh):

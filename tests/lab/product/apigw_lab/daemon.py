@@ -3,7 +3,8 @@
 
 Started detached by process_cli (setsid, stdio to a log file: lab-recipe.md "Pitfalls"). Writes
 INSTALL/logs/lab/<component>.pid and removes it on exit. SIGTERM stops it (a gateway first
-drains for DRAIN_SECONDS with /healthchecklb answering 503).
+drains for DRAIN_SECONDS with /healthchecklb answering 503 and /version still served); then it
+stops accepting and lets the requests being answered finish (at most INFLIGHT_GRACE_SECONDS).
 
 Faults (DESIGN.md "Fault catalogue", read from /opt/apigw-lab/faults.json when a node manager
 starts): `nm_slow_start seconds=N` runs the process (pid file written) but opens port 8090 only
@@ -93,7 +94,10 @@ def main(argv):
         time.sleep(drain)
     for s in srvs:
         s.shutdown()
-        s.server_close()
+        s.stop_accepting()
+    for s in srvs:
+        # requests already being answered finish before the process exits (gateway.py)
+        s.wait_idle(gateway.INFLIGHT_GRACE_SECONDS)
     try:
         if open(pf).read().strip() == str(os.getpid()):
             os.unlink(pf)

@@ -56,12 +56,42 @@ def subject_alt_names(ctx, me):
     return sans
 
 
-def old_processes(ctx, topo, old_version, old):
-    """Rule 4: every old process on every node must be down, probed over the network (node
-    managers on 8090, gateways on their management ports) plus the local pid files. The probes
-    trust the old installation's domain CA certificate."""
+# upgrade_zdu_overview.md: the node-by-node (zero downtime) upgrade is for "upgrading from API
+# Gateway 7.5.2 or later to 7.7 when Cassandra contains all the shared data".
+ZDU_MIN_VERSION = (7, 5, 2)
+
+
+def version_tuple(text):
+    out = []
+    for part in str(text).split("."):
+        digits = "".join(c for c in part if c.isdigit())
+        out.append(int(digits) if digits else 0)
+    return tuple(out)
+
+
+def zero_downtime(old_version, up):
+    """True when the zero downtime upgrade's conditions hold (upgrade_zdu_overview.md): the old
+    version is 7.5.2 or later and this node's upgrade kept the shared data in Cassandra (it ran
+    without --no_cassandra; out/upgrade/upgrade-info.json)."""
+    return version_tuple(old_version) >= ZDU_MIN_VERSION and not up.get("no_cassandra", False)
+
+
+def old_processes(ctx, topo, old_version, old, up):
+    """Rule 4, made consistent with the zero downtime upgrade (DESIGN.md "apply and the old
+    installation on other nodes", ASSUMED): apply always refuses while an old process runs on
+    THIS node (local pid files and the network probe of this host); it refuses for old
+    processes on OTHER nodes (upgrade_script.md: "You must shut down the old API Gateway
+    installation on all nodes before running apply on any node") only when the zero downtime
+    upgrade's conditions do not hold (zero_downtime()), since upgrade_zdu_overview.md describes
+    exactly that: the old installation stopped and apply run on one node at a time while the
+    others keep serving. Probes: node managers on 8090, gateways on their management ports,
+    trusting the old installation's domain CA certificate."""
+    me = ctx.install.host_info()["name"]
+    others_too = not zero_downtime(old_version, up)
     found = ["%s on this node" % p for p in process_cli.any_running(old)]
     for h in topo["hosts"]:
+        if h["name"] != me and not others_too:
+            continue
         probes = [("Node Manager", topology.NM_PORT)] + [
             ("API Gateway '%s'" % s["name"], s["managementPort"])
             for _group, s in topology.services_of(topo, h["id"]) if s["type"] == "gateway"]
@@ -263,7 +293,7 @@ def run(ctx):
     os.makedirs(ctx.out) if not os.path.isdir(ctx.out) else None
     target = target_anm(ctx, topo, me["name"])
     sans = subject_alt_names(ctx, me)
-    old_processes(ctx, topo, export_info["old_version"], paths.Install(ctx.old_dir))
+    old_processes(ctx, topo, export_info["old_version"], paths.Install(ctx.old_dir), up)
     databases(ctx, up)
     cassandra(ctx, up)
     ctx.checkpoint()
