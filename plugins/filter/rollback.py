@@ -125,6 +125,24 @@ def rollback_ledger(hosts, statuses, hostvars, planned=None):
     return ledger
 
 
+def rollback_limit_refusal(play_hosts, first_anm, first_anm_status, command_prefix="ansible-playbook "):
+    """-> why this rollback may not start (empty: it may): a --limit that leaves out the first
+    Admin Node Manager while its apply completed. The old domain's first Admin Node Manager is the
+    one the rolled-back nodes rejoin and are verified against; while its node runs the new
+    installation, no node rolled back alone can rejoin the old domain (it would wait
+    apigw_anm_wait_timeout for an old version that never answers)."""
+    hosts = list(play_hosts or [])
+    if not first_anm or first_anm in hosts or not hosts:
+        return ""
+    status = first_anm_status or {}
+    if status.get("skipped") or "apply" not in (status.get("completed") or []):
+        return ""
+    return ("rollback of %s alone refused: the first Admin Node Manager, %s, runs the new installation "
+            "(its apply completed), and a node rolled back without it cannot rejoin the old domain. Roll it "
+            "back too: %sapigw.sysupgrade.rollback --limit %s" % (
+                ", ".join(hosts), first_anm, command_prefix, ",".join([first_anm] + hosts)))
+
+
 def rollback_warning(ledger_now, ledger_planned, hosts):
     """Lines naming, per host of this apply, what becomes a restore once its apply runs; [] when
     rolling back stays a plain restart everywhere."""
@@ -222,6 +240,7 @@ class FilterModule(object):
         return {
             "rollback_ledger": rollback_ledger,
             "rollback_warning": rollback_warning,
+            "rollback_limit_refusal": rollback_limit_refusal,
             "rollback_restore_paths": rollback_restore_paths,
             "rollback_result": rollback_result,
             "rollback_verification": rollback_verification,

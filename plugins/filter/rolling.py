@@ -175,9 +175,9 @@ def _node(host, record, completed):
                      if e and e.get("end") is not None and e.get("start") is not None)
     times = dict((p, {"start": e.get("start"), "end": e.get("end")}) for p, e in phases.items()
                  if e and e.get("start") is not None)
+    messages = dict((p, e.get("message", "")) for p, e in phases.items() if e and e.get("message"))
     return {"host": host, "cells": cells, "status": status, "code": STATUS_CODES[status],
-            "durations": durations, "times": times, "messages": dict((p, e.get("message", "")) for p, e in phases.items()
-                                                     if e and e.get("message"))}
+            "durations": durations, "times": times, "messages": messages}
 
 
 def _mixed(records, applied, all_hosts, now):

@@ -17,7 +17,6 @@ import os
 import signal
 import socket
 import subprocess
-import time
 
 from .util import LabError, log, run, wait_until
 

@@ -275,8 +275,7 @@ class Lab:
     def traffic(self, rate=traffic_mod.DEFAULT_RATE, count=traffic_mod.DEFAULT_COUNT,
                 timeout=traffic_mod.DEFAULT_TIMEOUT, path=traffic_mod.DEFAULT_PATH):
         host, port = self.lb_address
-        return traffic_mod.Traffic(host, port, rate=rate, count=count, timeout=timeout,
-                               path=path).start()
+        return traffic_mod.Traffic(host, port, rate=rate, count=count, timeout=timeout, path=path).start()
 
     def traffic_process(self, json_file, rate=traffic_mod.DEFAULT_RATE, count=traffic_mod.DEFAULT_COUNT,
                         timeout=traffic_mod.DEFAULT_TIMEOUT, path=traffic_mod.DEFAULT_PATH):

@@ -21,7 +21,7 @@ def test_no_request_failed(steps):
 def test_node2_failed_in_apply_and_was_rolled_back(steps):
     out = steps["apply"]["stdout"]
     assert "Failed to sign CSR" in out
-    assert "APPLY failed on node2" in out and "Rolled back: its old installation serves again" in out
+    assert "Apply failed on node2: in its APPLY phase:" in out and "Rolled back: its old installation serves again" in out
     assert "Summary table (Status.APPLY_FAILED)" in out
     rows = vh.zdu_rows(out)
     assert rows["node1"]["POST-APPLY"] == "PASSED (0)" and rows["node1"]["ROLLBACK"] == "*"
@@ -67,7 +67,7 @@ def test_every_node_is_in_service(lab):
     servers = lab.lb_servers()
     assert all(s["status"] == "UP" for s in servers.values()), servers
     versions = set()
-    for _ in range(9):
+    for _attempt in range(9):
         with urllib.request.urlopen(lab.lb_url + "/version", timeout=5) as answer:
             versions.add(answer.read().decode())
     assert any('"version": "7.7"' in v for v in versions) and any('"version": "7.5.3"' in v for v in versions)

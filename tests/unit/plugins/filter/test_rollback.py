@@ -1,6 +1,6 @@
 """The rollback ledger (what rolling back still takes, per node) and a node's rollback result."""
 from ansible_collections.apigw.sysupgrade.plugins.filter.rollback import (
-    rollback_ledger, rollback_restore_paths, rollback_result, rollback_warning)
+    rollback_ledger, rollback_limit_refusal, rollback_restore_paths, rollback_result, rollback_warning)
 
 AMQ = ("[ActiveMQ] The absolute ActiveMQ directory '/data/amq' is NOT a directory under the old version install "
        "directory '/opt/Axway-7.5.3/apigateway'. The new version system will use the same directory.")
@@ -141,3 +141,17 @@ def test_an_anm_that_does_not_answer_or_was_not_asked():
     assert verify(anm={"failed": True, "failure_kind": "unavailable", "msg": "refused"}) == [
         "the old first Admin Node Manager at https://NodeA:8090 does not answer from this node: refused"]
     assert "was not asked" in verify(anm={"skipped": True})[0]
+
+
+def test_limit_without_an_applied_first_anm_is_refused_with_the_command():
+    applied = {"completed": ["export", "upgrade", "apply"]}
+    reason = rollback_limit_refusal(["node3"], "node1", applied, "ansible-playbook -i inv.yml ")
+    assert "first Admin Node Manager, node1, runs the new installation" in reason
+    assert reason.endswith("ansible-playbook -i inv.yml apigw.sysupgrade.rollback --limit node1,node3")
+
+
+def test_limit_is_fine_when_the_first_anm_is_in_the_run_or_not_applied():
+    applied = {"completed": ["export", "upgrade", "apply"]}
+    assert rollback_limit_refusal(["node1", "node3"], "node1", applied) == ""
+    assert rollback_limit_refusal(["node3"], "node1", {"completed": ["export", "upgrade"]}) == ""
+    assert rollback_limit_refusal(["node3"], "node1", {"skipped": True}) == ""

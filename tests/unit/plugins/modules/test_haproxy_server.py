@@ -54,7 +54,7 @@ class FakeHaproxy(object):
                 rows.append("apigw,%s,0,0,%d,5,,40,%s" % (name, s["scur"], status))
             return "\n".join(rows) + "\n\n"
         if words[:2] == ["set", "server"] and len(words) == 5 and words[3] == "state":
-            backend, _, name = words[2].partition("/")
+            backend, name = words[2].split("/", 1)
             if backend != "apigw" or name not in self.servers:
                 return "No such server.\n\n"
             self.servers[name]["admin"] = words[4]
@@ -67,7 +67,7 @@ class FakeHaproxy(object):
     def serve(self):
         while True:
             try:
-                conn, _ = self.sock.accept()
+                conn = self.sock.accept()[0]
             except OSError:
                 return
             with conn:
