@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY")
+PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE")
 # Which registered variable holds each phase's result on a host.
 PHASE_VARS = {
     "PREFLIGHT": "apigw_preflight",
@@ -19,11 +19,12 @@ PHASE_VARS = {
     "STOP-OLD": "apigw_stop_old",
     "APPLY": "apigw_apply",
     "VERIFY": "apigw_verify",
+    "POST-UPGRADE": "apigw_post_upgrade_result",
 }
 # The playbook that resumes each phase.
 RESUME_PLAYBOOK = {
     "PREFLIGHT": "test_upgrade", "EXPORT": "test_upgrade", "UPGRADE": "test_upgrade",
-    "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply",
+    "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply", "POST-UPGRADE": "apply",
 }
 # The ROLLBACK column is not a phase of the upgrade: in a rollback run it shows that run's result
 # per node (apigw_rollback); in any other run, the rollback ledger (filter rollback_ledger): RESTART
@@ -68,7 +69,7 @@ def _cell(result):
 
 # The sysupgrade step whose success, in a node's status, means the phase needs nothing more.
 DONE_WITH_STEP = {"PREFLIGHT": "export", "EXPORT": "export", "UPGRADE": "upgrade",
-                  "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply"}
+                  "STOP-OLD": "apply", "APPLY": "apply", "VERIFY": "apply", "POST-UPGRADE": "apply"}
 TEST_UPGRADE_PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE")
 UNFINISHED = ("FAILED", "UNREACHABLE", "NOT RUN")
 
@@ -96,7 +97,7 @@ def _row(host, hv, gone, completed):
     for phase in PHASES:
         cells[phase] = _cell(hv.get(PHASE_VARS[phase]))
         # VERIFY checks this run's apply: when APPLY ran now, VERIFY is not "done earlier".
-        applied_now = phase == "VERIFY" and cells["APPLY"]["result"] in ("PASSED", "FAILED", "UNREACHABLE")
+        applied_now = phase in ("VERIFY", "POST-UPGRADE") and cells["APPLY"]["result"] in ("PASSED", "FAILED", "UNREACHABLE")
         if cells[phase]["result"] == "NOT RUN" and DONE_WITH_STEP[phase] in completed and not applied_now:
             # Not run now because an earlier run did it: the node's status says so.
             cells[phase] = {"result": "SKIPPED", "warnings": 0, "errors": 0,
@@ -134,7 +135,7 @@ def _rollback_cell(hv, entry):
 # The phases whose registered result is a step module's (with its structured issues list).
 STEP_PHASES = ("EXPORT", "UPGRADE", "APPLY")
 # Role summaries (pre-flight, verify): problems are errors, notes are warnings.
-SUMMARY_PHASES = ("PREFLIGHT", "VERIFY")
+SUMMARY_PHASES = ("PREFLIGHT", "VERIFY", "POST-UPGRADE")
 
 
 def _issues(row, hv):

@@ -99,7 +99,7 @@ def plan_domain(read_results, hostvars, unreachable=None):
         "errors": errors, "anm_hosts": [], "topology_hosts": [], "first_anm_inventory_host": "",
         "first_anm_topology_host": "", "old_first_anm_inventory_host": "", "anm_host": "",
         "unread_hosts": sorted(r["inventory_host"] for r in records if not r["read_ok"]),
-        "inventory_by_topology_host": {}, "product_version": "",
+        "inventory_by_topology_host": {}, "product_version": "", "gateway_groups": {},
     }
     if topology is None:
         errors.append("no host of group apigw could read the old topology (groups/topology.json)")
@@ -114,6 +114,14 @@ def plan_domain(read_results, hostvars, unreachable=None):
     cov_errors, mapped = _coverage_errors(records, topology_names)
     errors.extend(cov_errors)
     plan["inventory_by_topology_host"] = mapped
+    # Each gateway group with the inventory hosts that run an instance of it (pre-flight compares
+    # their deployed configurations: upgrade_errors.md, "Inconsistent groups").
+    for group in topology.get("groups") or []:
+        members = [mapped[s["host_name"]] for s in group.get("services") or []
+                   if s.get("type") == "gateway" and s.get("host_name") in mapped]
+        if members:
+            plan["gateway_groups"][group["id"]] = {"name": group.get("name", group["id"]),
+                                                   "hosts": sorted(set(members))}
     holders = [r["inventory_host"] for r in records if r["read_ok"] and r["read"].get("is_first_anm")]
     if len(holders) > 1:
         errors.append("more than one host holds groups/certs/private/domain.p12: %s" % ", ".join(holders))

@@ -181,15 +181,18 @@ def _node(host, record, completed):
 
 
 def _mixed(records, applied, all_hosts, now):
-    """The window during which old and new nodes served side by side in this run: from the first
-    node's apply to the last node's return to service, or to NOW when the run ended mixed."""
-    starts = [r["APPLY"]["start"] for r in records.values() if (r or {}).get("APPLY", {}).get("start")]
+    """The window during which old and new nodes served side by side in this run: from the first node
+    back in service as the new version (its POST-APPLY end) to the last old installation's stop (the
+    last PRE-APPLY end), or to NOW when the run ended with the domain mixed."""
+    back = [r["POST-APPLY"]["end"] for r in records.values()
+            if ((r or {}).get("POST-APPLY") or {}).get("result") == "PASSED" and r["POST-APPLY"].get("end")]
     still_mixed = 0 < len(applied) < len(all_hosts)
-    if not starts:
+    if not back:
         return {"seconds": 0.0, "ongoing": still_mixed, "since_earlier_run": still_mixed}
-    begin = min(starts)
-    ends = [r["POST-APPLY"]["end"] for r in records.values() if (r or {}).get("POST-APPLY", {}).get("end")]
-    end = now if still_mixed or not ends else max(ends)
+    begin = min(back)
+    stops = [r["PRE-APPLY"]["end"] for r in records.values()
+             if ((r or {}).get("PRE-APPLY") or {}).get("result") == "PASSED" and r["PRE-APPLY"].get("end")]
+    end = now if still_mixed or not stops else max(stops)
     return {"seconds": round(max(end - begin, 0.0), 1), "ongoing": still_mixed, "since_earlier_run": False}
 
 

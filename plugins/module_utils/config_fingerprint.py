@@ -104,6 +104,25 @@ def differences(old_files, new_files):
     return out
 
 
+def group_fingerprints(files):
+    """{group id: fingerprint of its deployed configuration} from {relative path: sha256}.
+
+    A group's deployed configuration is what ``groups/<group>/`` holds outside its instances'
+    folders (``groups/<group>/instance-*/``, each instance's own settings and KPS data): the part
+    every API Gateway of the group must share. The vendor's export refuses a group whose instances
+    do not ("Group 'TestGroup' (group-2) is inconsistent", upgrade_errors.md).
+    """
+    per_group = {}
+    for path, digest in files.items():
+        parts = path.split("/")
+        if len(parts) < 3 or parts[0] != "groups" or parts[1] == "certs":
+            continue
+        if len(parts) > 3 and parts[2].startswith("instance-"):
+            continue
+        per_group.setdefault(parts[1], {})["/".join(parts[2:])] = digest
+    return dict((group, combine(group_files)) for group, group_files in per_group.items())
+
+
 def group_of(relpath):
     """The group id a changed file belongs to (``groups/<group>/...``), or None for a file of the
     whole node or domain (topology, certificates, conf)."""

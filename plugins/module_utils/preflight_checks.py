@@ -33,11 +33,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import re
 import shutil
 import socket
 import time
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import install_paths, status_parser
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint, install_paths, status_parser
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, discover_instances, ensure, instance_component, nodemanager_component)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import (
@@ -53,6 +54,13 @@ MIB = 1024 * 1024
 JDBC_SUFFIXES = (".xml", ".json", ".props")
 JDBC_MAX_BYTES = 10 * MIB
 JDBC_MARKER = b"jdbc:"
+# upgrade_steps_extcass.md: 7.7's Datastax client talks to Cassandra on 9042 (native protocol); the
+# Hector client of earlier versions used 9160 (Thrift). From 7.5.1 on, every Cassandra host is
+# switched to 9042, which must be open on the firewall.
+CASSANDRA_NEW_CLIENT_PORT = 9042
+CASSANDRA_OLD_CLIENT_PORT = 9160
+# A jar's artifact name without its version: commons-codec-1.15.jar -> commons-codec.
+JAR_ARTIFACT = re.compile(r"^(?P<name>.+?)[-_]v?\d[\w.\-]*\.jar$")
 # Between two TCP connection attempts to Cassandra (a refused port is retried until the timeout).
 CONNECT_RETRY_SECONDS = 0.5
 
@@ -152,6 +160,36 @@ def find_jdbc_config(groups_dir):
     return None
 
 
+def jar_files(folder, recursive=False):
+    """Relative paths of the ``*.jar`` files in ``folder`` (sorted; [] when it is missing)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        found.extend(os.path.relpath(os.path.join(root, f), folder) for f in files if f.endswith(".jar"))
+        if not recursive:
+            break
+    return sorted(found)
+
+
+def jar_artifact(path):
+    name = os.path.basename(path)
+    match = JAR_ARTIFACT.match(name)
+    return (match.group("name") if match else name[:-len(".jar")]).lower()
+
+
+def duplicate_jars(ext_lib_jars, system_lib_jars):
+    """[(ext/lib jar, system/lib jar)]: each third-party jar of the old ext/lib that the new system/lib
+    already has, under the same name or as the same artifact in another version."""
+    by_artifact = {}
+    for jar in system_lib_jars:
+        by_artifact.setdefault(jar_artifact(jar), []).append(jar)
+    out = []
+    for jar in ext_lib_jars:
+        for other in by_artifact.get(jar_artifact(jar), []):
+            out.append((jar, other))
+    return out
+
+
 def tcp_connect_error(host, port, timeout, sleep=time.sleep, clock=time.time):
     """None when a TCP connection to host:port opens within ``timeout`` seconds, else the last error
     text. A refused connection is retried until then, like ansible.builtin.wait_for."""
@@ -217,7 +255,8 @@ class Preflight(object):
         will_export = not applied and (bool(p["force"]) or "export" not in completed)
         will_upgrade = not applied and (will_export or "upgrade" not in completed)
         facts = dict(sysupgrade_status=status_parser.describe(status), completed=completed,
-                     applied=applied, will_export=will_export, will_upgrade=will_upgrade, free_mb=None)
+                     applied=applied, will_export=will_export, will_upgrade=will_upgrade, free_mb=None,
+                     ext_lib_jars=[], group_fingerprints={})
         if applied:  # nothing will run on this node
             return self.result(facts)
 
@@ -234,6 +273,10 @@ class Preflight(object):
         self.check_cassandra()
         if old_ok and new_ok:
             self.check_jdbc_drivers(old, new)
+            facts["ext_lib_jars"] = self.check_ext_lib(old, new)
+        if old_ok:
+            facts["group_fingerprints"] = config_fingerprint.group_fingerprints(
+                config_fingerprint.fingerprint(old)["files"])
         return self.result(facts)
 
     def result(self, facts):
@@ -377,12 +420,29 @@ class Preflight(object):
             self.problem("cassandra", "%s is not set: set it, or %s: true"
                          % (self.name("cassandra_host"), self.name("no_cassandra")), None, "cassandra_host")
             return
-        error = tcp_connect_error(host, p["cassandra_port"], p["cassandra_connect_timeout"])
+        port, timeout = p["cassandra_port"], p["cassandra_connect_timeout"]
+        error = tcp_connect_error(host, port, timeout)
         if error is not None:
+            hint = ""
+            if port == CASSANDRA_NEW_CLIENT_PORT and tcp_connect_error(host, CASSANDRA_OLD_CLIENT_PORT, 1) is None:
+                hint = (" The old client port %d answers, so %d is most likely closed on a firewall: 7.7 talks to "
+                        "Cassandra on %d, and \"You must open the port 9042 on your firewall\" "
+                        "(upgrade_steps_extcass.md)." % (CASSANDRA_OLD_CLIENT_PORT, port, port))
             self.problem("cassandra", "Cassandra is not reachable from this node at %s:%s within %s s (%s / %s): %s; "
-                         "apply needs it running"
-                         % (host, p["cassandra_port"], p["cassandra_connect_timeout"], self.name("cassandra_host"),
-                            self.name("cassandra_port"), error), None, "cassandra_host")
+                         "apply needs it running.%s"
+                         % (host, port, timeout, self.name("cassandra_host"), self.name("cassandra_port"), error, hint),
+                         None, "cassandra_host")
+            return
+        if port == CASSANDRA_OLD_CLIENT_PORT:
+            # The old installation's Thrift port answers; 7.7 will use the native port.
+            error = tcp_connect_error(host, CASSANDRA_NEW_CLIENT_PORT, timeout)
+            if error is not None:
+                self.problem("cassandra", "Cassandra answers at %s:%s but not on the new client port %s (%s): 7.7's "
+                             "client uses %s, and from 7.5.1 on every Cassandra host is switched to it; open it on "
+                             "the firewall, or keep %s by following \"Configure a different Apache Cassandra client "
+                             "port\" after the upgrade (upgrade_steps_extcass.md)"
+                             % (host, port, CASSANDRA_NEW_CLIENT_PORT, error, CASSANDRA_NEW_CLIENT_PORT, port),
+                             None, "cassandra_port")
 
     def check_jdbc_drivers(self, old, new):
         lib = os.path.join(new, "upgrade", "lib")
@@ -395,6 +455,20 @@ class Preflight(object):
                   "%s before apply, or run apply with skip_db_upgrade after upgrading the OAuth/KPS tables "
                   "yourself (vendor error reference, \"Third-party JDBC JARs\")" % (config, lib),
                   lib, "new_install_dir")
+
+
+    def check_ext_lib(self, old, new):
+        """upgrade_steps_extcass.md, Task 4: third-party JARs of the old ext/lib must not already be in
+        the new installation's system/lib. Returns the old ext/lib jars."""
+        ext_lib = os.path.join(old, "ext", "lib")
+        system_lib = os.path.join(new, "system", "lib")
+        jars = jar_files(ext_lib)
+        for jar, other in duplicate_jars(jars, jar_files(system_lib, recursive=True)):
+            self.note("ext_lib", "%s in the old ext/lib is already in the new installation as %s: keep one (the "
+                      "vendor: confirm that third-party JARs are not already present under apigateway/system/lib, "
+                      "upgrade_steps_extcass.md Task 4)" % (os.path.join(ext_lib, jar), os.path.join(system_lib, other)),
+                      os.path.join(ext_lib, jar), "old_install_dir")
+        return jars
 
 
 def run_checks(module, params):

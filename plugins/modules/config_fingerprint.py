@@ -113,6 +113,14 @@ drift:
   returned: always
   type: list
   elements: dict
+group_fingerprints:
+  description:
+    - Each group id with the fingerprint of its deployed configuration on this node (the files of
+      C(groups/<group>/) outside its instances' C(instance-*) folders). Every node that runs an instance
+      of a group must have the same one (upgrade_errors.md, "Inconsistent groups").
+  returned: always
+  type: dict
+  sample: {group-2: 5d41402abc4b2a76b9719d911017c592...}
 group_hosts:
   description: Each group id of the old topology (C(groups/topology.json)) with the topology hosts that run an instance of it.
   returned: always
@@ -192,7 +200,7 @@ def main():
                   stored=stored is not None,
                   stored_fingerprint=(stored or {}).get("fingerprint", ""),
                   stored_at=(stored or {}).get("taken", ""),
-                  drift=[], group_hosts=group_hosts(old))
+                  drift=[], group_hosts=group_hosts(old), group_fingerprints=fp.group_fingerprints(now["files"]))
     if stored is not None:
         result["drift"] = [dict(d, group=fp.group_of(d["path"])) for d in fp.differences(stored["files"], now["files"])]
     if p["state"] == "compared":

@@ -24,7 +24,11 @@ description:
     is C(not started) (a leftover of an earlier attempt: run clean), no process of it running, and at
     least O(min_free_disk_mb) MiB free on its file system."
   - Cassandra accepts a TCP connection at O(cassandra_host):O(cassandra_port) within
-    O(cassandra_connect_timeout) seconds, unless O(no_cassandra).
+    O(cassandra_connect_timeout) seconds, unless O(no_cassandra). When 9042 does not answer but the old
+    client port 9160 does, the problem says that 9042 is most likely closed on a firewall; when
+    O(cassandra_port) is 9160, 9042 must answer too (7.7's client uses 9042, upgrade_steps_extcass.md).
+  - A note when a C(*.jar) of the old C(ext/lib) is already in the new C(system/lib) (same file name, or the
+    same artifact in another version; upgrade_steps_extcass.md Task 4).
   - A note, not a problem, when a file under the old C(groups) folder (C(*.xml), C(*.json),
     C(*.props), under 10 MB) names a C(jdbc:) URL and C(upgrade/lib) of the new installation holds no
     C(*.jar) (vendor error reference, "Third-party JDBC JARs").
@@ -231,6 +235,23 @@ free_mb:
   returned: always
   type: int
   sample: 10240
+ext_lib_jars:
+  description:
+    - The C(*.jar) files of the old installation's C(ext/lib) (third-party and custom JARs the vendor asks to
+      check for compatibility, upgrade_steps_extcass.md Task 4). A JAR already in the new C(system/lib), under
+      its name or as the same artifact in another version, is also a note (check C(ext_lib)).
+  returned: always
+  type: list
+  elements: str
+  sample: [commons-codec-1.15.jar, acme-filter.jar]
+group_fingerprints:
+  description:
+    - Each group id with the fingerprint of its deployed configuration on this node (C(groups/<group>/)
+      outside its C(instance-*) folders). The role compares them between the nodes that run an instance of a
+      group (upgrade_errors.md, "Inconsistent groups"). Empty when the old installation could not be read.
+  returned: always
+  type: dict
+  sample: {group-2: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08}
 commands:
   description: Every command run, as argument lists, in order.
   returned: always

@@ -51,7 +51,7 @@ def test_table_has_a_row_per_node_and_a_column_per_phase():
     report = phase_report(["node1", "node2", "node3"], HOSTVARS, gone_hosts=["node3"])
     table = report["table"]
     header = [c.strip() for c in table[1].strip("|").split("|")]
-    assert header == ["NODE", "PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY"]
+    assert header == ["NODE", "PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE"]
     node2 = [c.strip() for c in table[4].strip("|").split("|")]
     assert node2[0] == "node2" and node2[3] == "FAILED W0 E2"
     assert len({len(line) for line in table}) == 1  # aligned
@@ -100,12 +100,14 @@ def test_a_recorded_failure_outside_a_step_fails_the_first_unfinished_phase():
 
 
 def test_steps_done_in_earlier_runs_are_skipped_not_missing():
-    hv = {"node1": {"apigw_apply": step(), "apigw_verify": {"status": "PASSED", "problems": [], "notes": []}},
+    hv = {"node1": {"apigw_apply": step(), "apigw_verify": {"status": "PASSED", "problems": [], "notes": []},
+                    "apigw_post_upgrade_result": {"status": "PASSED", "problems": [], "notes": []}},
           "node2": {}, "node3": {}}
     done = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"], "node3": ["export", "upgrade"]}
     report = phase_report(["node1", "node2", "node3"], hv, completed=done, first_anm="node1")
     assert report["results"]["node1"] == {"PREFLIGHT": "SKIPPED", "EXPORT": "SKIPPED", "UPGRADE": "SKIPPED",
-                                          "STOP-OLD": "SKIPPED", "APPLY": "PASSED", "VERIFY": "PASSED"}
+                                          "STOP-OLD": "SKIPPED", "APPLY": "PASSED", "VERIFY": "PASSED",
+                                          "POST-UPGRADE": "PASSED"}
     assert report["results"]["node2"]["UPGRADE"] == "SKIPPED" and report["results"]["node2"]["APPLY"] == "NOT RUN"
     assert [(r["host"], r["phase"]) for r in report["resume"]] == [("node2", "STOP-OLD"), ("node3", "STOP-OLD")]
 
@@ -128,7 +130,8 @@ def test_a_node_lost_during_a_step_is_unreachable_in_that_phase_only():
     hv = {"node3": {"apigw_preflight": {"status": "PASSED", "problems": [], "notes": []}, "apigw_export": lost}}
     report = phase_report(["node3"], hv, gone_hosts=["node3"])
     assert report["results"]["node3"] == {"PREFLIGHT": "PASSED", "EXPORT": "UNREACHABLE", "UPGRADE": "NOT RUN",
-                                          "STOP-OLD": "NOT RUN", "APPLY": "NOT RUN", "VERIFY": "NOT RUN"}
+                                          "STOP-OLD": "NOT RUN", "APPLY": "NOT RUN", "VERIFY": "NOT RUN",
+                                          "POST-UPGRADE": "NOT RUN"}
     assert [(i["phase"], i["check"]) for i in report["issues"]] == [("EXPORT", "unreachable")]
     assert "Connection timed out" in report["issues"][0]["message"]
 

@@ -132,9 +132,10 @@ def test_zdu_report_success_uses_the_vendors_cells_and_code():
                               "APPLY": "PASSED (0)", "POST-APPLY": "PASSED (0)", "ROLLBACK": "*"}
                for n in report["nodes"])
     assert "| NODE" in report["table"][1] and "ROLLBACK" in report["table"][1]
-    # mixed from node1's APPLY start (110) to node3's POST-APPLY end (100 + 3*30 = 190)
-    assert report["mixed"] == {"seconds": 80.0, "ongoing": False, "since_earlier_run": False}
-    assert "80 s" in report["notes"][0] and "quota counts" in report["notes"][0]
+    # mixed from node1 back in service (its POST-APPLY end, 130) to node3's old installation stopped
+    # (its PRE-APPLY end, 170)
+    assert report["mixed"] == {"seconds": 40.0, "ongoing": False, "since_earlier_run": False}
+    assert "40 s" in report["notes"][0] and "quota counts" in report["notes"][0]
 
 
 def test_zdu_report_apply_failed_and_rolled_back():

@@ -463,3 +463,63 @@ def test_the_checks_import_without_ansible():
     proc = subprocess.run([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, check=False)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+# ---- issue 12: ext/lib jars, Cassandra's new client port, group fingerprints ----
+
+def test_a_third_party_jar_already_in_the_new_system_lib_is_a_note(node, check):
+    write(node.old + "/ext/lib/commons-codec-1.15.jar", "jar")
+    write(node.old + "/ext/lib/acme-filter.jar", "jar")
+    write(node.new + "/system/lib/modules/commons-codec-1.11.jar", "jar")   # same artifact, other version
+    write(node.new + "/system/lib/vordel-core.jar", "jar")
+    result = check()
+    assert result["status"] == "PASSED" and result["ext_lib_jars"] == ["acme-filter.jar", "commons-codec-1.15.jar"]
+    finding = only(result, "ext_lib")
+    assert finding["severity"] == "note" and finding["path"] == node.old + "/ext/lib/commons-codec-1.15.jar"
+    assert ("commons-codec-1.15.jar in the old ext/lib is already in the new installation as %s"
+            % (node.new + "/system/lib/modules/commons-codec-1.11.jar")) in finding["message"]
+    assert "upgrade_steps_extcass.md Task 4" in finding["message"]
+
+
+def test_the_same_jar_name_is_a_duplicate_and_other_jars_are_not(node, check):
+    write(node.old + "/ext/lib/bcprov.jar", "jar")
+    write(node.new + "/system/lib/bcprov.jar", "jar")
+    write(node.new + "/system/lib/bcpkix.jar", "jar")
+    assert [f["check"] for f in check()["findings"]] == ["ext_lib"]
+
+
+@pytest.mark.parametrize("name,artifact", [
+    ("commons-codec-1.15.jar", "commons-codec"), ("mysql-connector-java-8.0.33.jar", "mysql-connector-java"),
+    ("guava-31.1-jre.jar", "guava"), ("acme-filter.jar", "acme-filter"), ("Log4J_2.17.jar", "log4j")])
+def test_jar_artifact(name, artifact):
+    assert preflight_checks.jar_artifact(name) == artifact
+
+
+def test_old_thrift_port_configured_and_new_port_closed(check, monkeypatch):
+    asked = []
+
+    def connect(host, port, timeout, **_kwargs):
+        asked.append(port)
+        return None if port == 9160 else "Connection refused"
+    monkeypatch.setattr(preflight_checks, "tcp_connect_error", connect)
+    finding = only(check(cassandra_port=9160), "cassandra")
+    assert asked == [9160, 9042]
+    assert "not on the new client port 9042" in finding["message"] and finding["option"] == "cassandra_port"
+
+
+def test_new_port_closed_while_the_old_one_answers_says_firewall(check, monkeypatch):
+    monkeypatch.setattr(preflight_checks, "tcp_connect_error",
+                        lambda host, port, timeout, **_k: None if port == 9160 else "timed out")
+    finding = only(check(cassandra_port=9042), "cassandra")
+    assert "The old client port 9160 answers" in finding["message"]
+    assert '"You must open the port 9042 on your firewall"' in finding["message"]
+
+
+def test_group_fingerprints_cover_the_group_but_not_its_instances(node, check):
+    write(node.old + "/groups/group-2/conf/fed/PrimaryStore.xml", "<entityStoreData/>")
+    first = check()["group_fingerprints"]
+    write(node.old + "/groups/group-2/instance-1/conf/kps/file/data.json", "{}")   # instance data: not the group's
+    assert check()["group_fingerprints"] == first
+    write(node.old + "/groups/group-2/conf/fed/PrimaryStore.xml", "<entityStoreData><entity/></entityStoreData>")
+    changed = check()["group_fingerprints"]
+    assert set(changed) == {"group-2"} and changed["group-2"] != first["group-2"]

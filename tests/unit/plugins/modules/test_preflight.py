@@ -16,7 +16,8 @@ from ansible_collections.apigw.sysupgrade.tests.unit.plugins.module_utils.prefli
 
 Usage = collections.namedtuple("Usage", "total used free")
 CONTRACT = {"changed", "status", "problems", "notes", "findings", "sysupgrade_status", "completed", "applied",
-            "will_export", "will_upgrade", "free_mb", "commands", "cmd", "rc", "stdout", "stderr"}
+            "will_export", "will_upgrade", "free_mb", "commands", "cmd", "rc", "stdout", "stderr",
+            "ext_lib_jars", "group_fingerprints"}
 
 
 @pytest.fixture
