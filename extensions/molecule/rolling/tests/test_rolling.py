@@ -19,7 +19,7 @@ def test_no_request_failed_during_the_whole_apply(steps):
     # the traffic ran over the whole apply, not beside it
     window = (traffic["start"], traffic["end"], apply_start, apply_end)
     assert traffic["start"] <= apply_start and traffic["end"] >= apply_end, window
-    assert traffic["sent"] == traffic["count"] == 4200
+    assert traffic["sent"] == traffic["count"] == 2400
     assert traffic["failed"] == 0, traffic["failures"][:10]
     assert traffic["ok"] == traffic["sent"]
     # both versions answered, old first and new last: the domain really changed under the traffic
