@@ -45,6 +45,7 @@ USES = {
     "preflight": {"new_install_dir", "old_install_dir"},
     "backup": {"old_install_dir"},
     "config_fingerprint": {"new_install_dir", "old_install_dir"},
+    "service_scripts": {"new_install_dir", "old_install_dir"},
 }
 
 # What a task of each module adds to the group's defaults (the documented example; for
