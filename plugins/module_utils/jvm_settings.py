@@ -44,11 +44,7 @@ def _local(node):
 
 def _elements(node):
     """Every element under ``node`` in document order (any depth)."""
-    for child in node.childNodes:
-        if child.nodeType == child.ELEMENT_NODE:
-            yield child
-            for sub in _elements(child):
-                yield sub
+    return node.getElementsByTagName("*")
 
 
 def _declaration(data):
