@@ -45,6 +45,8 @@ USES = {
     "preflight": {"new_install_dir", "old_install_dir"},
     "backup": {"old_install_dir"},
     "config_fingerprint": {"new_install_dir", "old_install_dir"},
+    "service_scripts": {"new_install_dir", "old_install_dir"},
+    "migrate_files": {"new_install_dir", "old_install_dir"},
 }
 
 # What a task of each module adds to the group's defaults (the documented example; for
@@ -56,6 +58,7 @@ TASK_ARGS = {
     "topology_info": {"anm_url": "https://127.0.0.1:8090"},
     "domain_key_info": {"installation": "old"},
     "backup": {"backup_dir": "/var/backups/apigw-sysupgrade"},
+    "migrate_files": {"paths": ["webapps/quickstart"]},
 }
 
 
