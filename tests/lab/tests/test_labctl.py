@@ -116,6 +116,7 @@ def test_up_down_leaves_nothing(lab_pool):
 
 @pytest.mark.parametrize("broken, message", [
     ("node2:opt", "bind /tmp/apigw-lab/hosts/node2/opt on /opt"),
+    ("node1:initd", "bind /tmp/apigw-lab/hosts/node1/init.d on /etc/init.d"),
     ("node3:sshd", "NoSuchSshdOption"),
 ])
 def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, message):
@@ -125,6 +126,7 @@ def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, m
     lab = Lab()
     message = message.replace("/tmp/apigw-lab", str(lab.lab_dir))
     before, real_opt = snapshot(lab.lab_dir), sorted(os.listdir("/opt"))
+    real_initd = sorted(os.listdir("/etc/init.d"))
     monkeypatch.setenv("APIGW_LAB_TEST_BREAK", broken)
     proc = lab.labctl("up", "--topology", "vendor-3-node", "--no-product", check=False)
     assert proc.returncode == 1
@@ -135,6 +137,7 @@ def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, m
         (before["netns"], before["links"], before["mounts"], set())
     assert not lab.lab_dir.exists()
     assert sorted(os.listdir("/opt")) == real_opt
+    assert sorted(os.listdir("/etc/init.d")) == real_initd
 
 
 def test_interrupted_up_cleans_up(lab_pool):
