@@ -92,6 +92,10 @@ def inventory_yaml(lab, lab_dir):
         # labctl up --cassandra-auth: the Cassandra stand-in requires this login
         group_vars += [("apigw_cassandra_username", c["username"]),
                        ("apigw_cassandra_password", c["password"])]
+    if lab.get("apimanager"):
+        # the API Manager administrator (API Manager REST API on the API Manager host's 8075)
+        group_vars += [("apigw_apimanager_username", lab["apimanager"]["username"]),
+                       ("apigw_apimanager_password", lab["apimanager"]["password"])]
     lines += ["      vars:"] + ["        %s: %s" % (k, q(v)) for k, v in group_vars]
     return "\n".join(lines) + "\n"
 
