@@ -208,8 +208,12 @@ def test_lab_json_shape_and_modes(bare3):
     assert stat.S_IMODE(bare3.inventory_path.stat().st_mode) == 0o600
     assert set(info) == {"topology", "old_version", "new_version", "old_dir", "new_dir",
                          "admin_username", "admin_password", "domain_passphrase", "cassandra",
-                         "hosts"}
+                         "hosts", "apimanager"}
     assert info["cassandra"] == {"host": "NodeA", "port": 9042, "inventory_host": "node1"}
+    # vendor-3-node has an API Manager instance: its administrator (DESIGN.md "Manual checklist
+    # items"); the opt-in keys (external_db, duplicate_jar, cassandra_closed_ports) are absent
+    assert info["apimanager"]["username"] == "apiadmin" and info["apimanager"]["port"] == 8075
+    assert len(info["apimanager"]["password"]) >= 16
     by_name = {h["topology_name"]: h for h in info["hosts"]}
     assert [h["inventory_name"] for h in info["hosts"]] == ["node1", "node2", "node3"]
     assert (by_name["NodeA"]["anm"], by_name["NodeA"]["first_anm"]) == (True, True)
@@ -511,6 +515,9 @@ def test_single_topology(lab_factory):
     assert (host["inventory_name"], host["topology_name"], host["anm"], host["first_anm"]) == \
         ("node1", "node1", True, True)
     assert [i["name"] for i in host["instances"]] == ["APIGateway1"]
+    # no API Manager instance: no API Manager login in lab.json or the inventory
+    assert "apimanager" not in lab.info
+    assert "apigw_apimanager" not in lab.inventory_path.read_text()
 
 
 @pytest.mark.skipif(not PRODUCT_INSTALL.exists(), reason="product not written yet (%s)" % PRODUCT_INSTALL)
