@@ -214,6 +214,13 @@ def test_cassandra_9042_closed_to_other_hosts_while_9160_answers(lab12):
         assert connects(p, "node2", "NodeA", 9160)
         assert connects(p, "node1", "127.0.0.1", 9042)
         assert p.lab.info["cassandra_closed_ports"] == [9042]
+        p.lab.crash("node1")
+        p.lab.boot("node1")              # a reboot keeps the port closed
+        try:
+            assert not connects(p, "node2", "NodeA", 9042)
+            assert connects(p, "node2", "NodeA", 9160)
+        finally:
+            p.lab.start_processes("node1")
     finally:
         p.lab.cassandra_port("open")
     assert connects(p, "node2", "NodeA", 9042) and connects(p, "node2", "NodeA", 9160)
