@@ -18,8 +18,8 @@ import os
 import shutil
 import tempfile
 
-from .. import entitystore, instances, jsonfile, net, paths, pki, process_cli, secrets_store, \
-    topology
+from .. import instances, jsonfile, net, paths, pki, process_cli, secrets_store, topology
+from .. import entitystore
 from . import upgrade_msgs as M
 from .common import StepFailed
 from . import export
@@ -240,8 +240,8 @@ def group_configurations(ctx, topo, host):
             jsonfile.save(ctx.install.p("groups", gid, "lab-config.json"), cfg)
         for store in glob.glob(os.path.join(up, "groups", gid, "conf", "*",
                                             entitystore.STORE_FILE)):
-            dest = ctx.install.p(os.path.relpath(store, up))
-            entitystore.write(dest, open(store).read())
+            with open(store) as f:
+                entitystore.write(ctx.install.p(os.path.relpath(store, up)), f.read())
 
 
 def admin_users(ctx):
