@@ -1,13 +1,20 @@
 """labctl: the apigw lab's host manager (run as root on the controller). See DESIGN.md.
 
   labctl up [--topology single|vendor-3-node|N-node] [--nodes N] [--no-product]
-            [--cassandra-auth]        (default vendor-3-node; N-node default 5 hosts, max 60;
+            [--cassandra-auth] [--external-db] [--duplicate-jar]
+                                      (default vendor-3-node; N-node default 5 hosts, max 60;
                                       --cassandra-auth: the Cassandra stand-in requires a login,
-                                      in the inventory as apigw_cassandra_username/_password)
+                                      in the inventory as apigw_cassandra_username/_password;
+                                      --external-db: a DbConnection in the first gateway group;
+                                      --duplicate-jar: OLD ext/lib holds a jar NEW system/lib has)
   labctl down | status [--json]
   labctl fail NODE | heal NODE        cut / restore the network (timeouts, like a pulled cable)
   labctl crash NODE | boot NODE       power cut (connection refused) / restart with /opt intact
   labctl fault NODE NAME [k=v ...] | fault NODE --clear [NAME] | faults NODE
+  labctl deploy GROUP                 a new configuration to GROUP (old installation)
+  labctl cassandra-port close|open [PORT]
+                                      close PORT (default 9042) of the Cassandra stand-in to the
+                                      other hosts (it listens on 127.0.0.1 only) / open it again
   labctl ssh NODE [cmd ...] | exec NODE -- cmd ...
   labctl traffic [--rate R] [--count N] [--timeout S] [--path /version] [--json FILE]
                                       GET http://<bridge>:8080<path> through the lab's HAProxy at
@@ -49,6 +56,12 @@ def parser():
     u.add_argument("--cassandra-auth", action="store_true",
                    help="generate a Cassandra user name and password that the Cassandra stand-in "
                         "(and so sysupgrade upgrade) requires")
+    u.add_argument("--external-db", action="store_true",
+                   help="the first gateway group's configuration uses an external database "
+                        "(a DbConnection with a jdbc URL): apply needs a JDBC driver")
+    u.add_argument("--duplicate-jar", action="store_true",
+                   help="a third-party jar in the old ext/lib that the new system/lib also ships "
+                        "(another version)")
     sub.add_parser("down", help="remove everything up made")
     s = sub.add_parser("status", help="hosts, addresses, alive")
     s.add_argument("--json", action="store_true")
@@ -67,6 +80,10 @@ def parser():
     d = sub.add_parser("deploy", help="deploy a new configuration to GROUP (name or id) on every "
                                       "host running an instance of it (old installation)")
     d.add_argument("group")
+    c = sub.add_parser("cassandra-port", help="close a port of the Cassandra stand-in to the other "
+                                              "hosts, or open it again")
+    c.add_argument("action", choices=("close", "open"))
+    c.add_argument("port", nargs="?", type=int, default=9042, choices=(9042, 9160))
     h = sub.add_parser("ssh", help="ssh to NODE through the lab's ssh_config")
     h.add_argument("node")
     h.add_argument("command", nargs=argparse.REMAINDER)
@@ -94,7 +111,8 @@ def parser():
 def dispatch(a):
     if a.cmd == "up":
         return up.up(a.topology, a.nodes, with_product=not a.no_product,
-                     cassandra_auth=a.cassandra_auth)
+                     cassandra_auth=a.cassandra_auth, external_db=a.external_db,
+                     duplicate_jar=a.duplicate_jar)
     if a.cmd == "down":
         return down.down()
     if a.cmd == "status":
@@ -113,6 +131,8 @@ def dispatch(a):
         return commands.list_faults(a.node)
     if a.cmd == "deploy":
         return commands.deploy(a.group)
+    if a.cmd == "cassandra-port":
+        return commands.cassandra_port(a.action, a.port)
     if a.cmd == "ssh":
         return commands.ssh(a.node, a.command)
     if a.cmd == "traffic":

@@ -160,6 +160,36 @@ def deploy(group):
     return 0
 
 
+# ---------------------------------------------------------------- Cassandra port
+
+def cassandra_port(action, port):
+    """Close PORT of the Cassandra stand-in to the other hosts, or open it again
+    (upgrade_steps_extcass.md Task 3 "Open the new Apache Cassandra client port in the firewall").
+    The lab has no firewall tool (no nft/iptables on the machine): the stand-in of that port is
+    restarted listening on 127.0.0.1 only (closed: connections from the other hosts, and to the
+    host's own address, are refused) or on every address (open). Kept in lab.json
+    ("cassandra_closed_ports"), so 'boot' keeps it; the other port is untouched."""
+    lab_dir = st.lab_dir()
+    with st.LabLock():
+        state, lab = st.load_state(lab_dir), st.load_lab(lab_dir)
+        node = lab["cassandra"]["inventory_host"]
+        entry = state["hosts"][node]
+        closed = set(product.closed_ports(lab))
+        closed = closed | {port} if action == "close" else closed - {port}
+        if closed:
+            lab["cassandra_closed_ports"] = sorted(closed)
+        else:
+            lab.pop("cassandra_closed_ports", None)
+        st.save_lab(lab_dir, lab)
+        opt = st.host_dir(lab_dir, node) / "opt"
+        if hosts.alive(entry["pid"]):
+            product.stop_cassandra(lab, entry["pid"], opt, port)
+            product.start_cassandra(lab, entry["pid"], opt, ports=[port])
+    log("%s: Cassandra port %d %s" % (node, port, "closed to the other hosts (listens on "
+                                      "127.0.0.1 only)" if action == "close" else "open"))
+    return 0
+
+
 # ---------------------------------------------------------------- shells
 
 def ssh(name, command):

@@ -26,6 +26,8 @@ CATALOGUE = {
     "activemq_outside": {"dir": str},
     "license_missing": {}, "license_feature": {}, "kps_duplicates": {}, "fips_license": {},
     "cassandra_kps": {}, "csr_sign_failure": {},
+    # apply migrates every admin user but `user` (a silent loss for the content diff to catch)
+    "drop_admin_user": {"user": str},
     "large_config": {"required_heap_mb": int},
     "slow": {"step": str, "seconds": int},
     "crash": {"step": str},

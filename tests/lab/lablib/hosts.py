@@ -1,5 +1,9 @@
 """Start and stop one lab host: its own mount/UTS/PID namespaces inside its network namespace.
 
+Private per host: /opt, /root and /etc/init.d (bind mounts of $LAB_DIR/hosts/<node>/{opt,root,
+init.d}); each bind is checked before sshd starts, so nothing can land in the machine's own
+folders (the machine's /etc/init.d is never written).
+
 The host's PID 1 is sshd. Killing it kills every process of the host (power cut); starting it
 again is a reboot without init scripts: /opt and /root survive because they live on the
 controller's disk under $LAB_DIR/hosts/<node>.
@@ -23,6 +27,9 @@ mount --bind %(opt)s /opt || fail "bind %(opt)s on /opt"
 mountpoint -q /opt || fail "/opt is not a mount point after bind"
 [ -e /opt/%(mark)s ] || fail "/opt is not %(opt)s"
 mount --bind %(root)s /root || fail "bind %(root)s on /root"
+mount --bind %(initd)s /etc/init.d || fail "bind %(initd)s on /etc/init.d"
+mountpoint -q /etc/init.d || fail "/etc/init.d is not a mount point after bind"
+[ /etc/init.d -ef %(initd)s ] || fail "/etc/init.d is not %(initd)s"
 mount -t tmpfs -o mode=0755 tmpfs /run || fail "tmpfs on /run"
 mkdir -p /run/sshd || fail "mkdir /run/sshd"
 mount --bind %(hosts)s /etc/hosts || fail "bind %(hosts)s on /etc/hosts"
@@ -34,7 +41,9 @@ OPT_MARK = ".apigw-lab-host"   # a file in the host's own /opt folder, checked a
 
 
 def prepare_dirs(hdir):
-    """opt/ and root/ of one host; the marker proves the bind worked."""
+    """opt/, root/ and init.d/ of one host; the marker proves the /opt bind worked."""
+    (hdir / "init.d").mkdir(parents=True, exist_ok=True)
+    os.chmod(hdir / "init.d", 0o755)
     (hdir / "opt").mkdir(parents=True, exist_ok=True)
     (hdir / "opt" / OPT_MARK).write_text("apigw lab host folder\n")
     (hdir / "root" / ".ssh").mkdir(parents=True, exist_ok=True)
@@ -45,6 +54,7 @@ def start(node, ns, hdir, hosts_file):
     """Launch the host; returns the host's PID 1 (sshd) as seen from the controller."""
     script = INNER % {"hostname": shlex.quote(node), "opt": shlex.quote(str(hdir / "opt")),
                       "root": shlex.quote(str(hdir / "root")), "hosts": shlex.quote(str(hosts_file)),
+                      "initd": shlex.quote(str(hdir / "init.d")),
                       "config": shlex.quote(str(hdir / "sshd_config")), "mark": OPT_MARK}
     argv = ["setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--pid", "--fork",
             "--mount-proc", "--propagation", "private", "--kill-child=SIGKILL", "/bin/sh", "-c",

@@ -107,6 +107,10 @@ def inventory_yaml(lab, lab_dir, load_balancer=False):
                        ("apigw_haproxy_backend", haproxy.BACKEND),
                        ("apigw_rolling_probe_path", "/version"),
                        ("apigw_rolling_probe_body", '"version": "%s"' % lab["new_version"])]
+    if lab.get("apimanager"):
+        # the API Manager administrator (API Manager REST API on the API Manager host's 8075)
+        group_vars += [("apigw_apimanager_username", lab["apimanager"]["username"]),
+                       ("apigw_apimanager_password", lab["apimanager"]["password"])]
     lines += ["      vars:"] + ["        %s: %s" % (k, q(v)) for k, v in group_vars]
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,8 @@ Use from a conftest.py:
 Fixtures
   lab_factory   function scope: ``lab = lab_factory("vendor-3-node")`` (or ``("N-node", nodes=20)``,
                 ``product=False`` for bare hosts, ``cassandra_auth=True`` for a Cassandra that
-                requires a login). Every lab it made is taken down at teardown, even when the
+                requires a login, ``external_db=True`` / ``duplicate_jar=True`` for labctl up's
+                --external-db / --duplicate-jar). Every lab it made is taken down at teardown, even when the
                 test failed. Releases the shared lab first (one lab per machine).
   vendor3, single
                 module scope, shared: the same lab object for every test of a module (and reused by
@@ -22,7 +23,8 @@ suite is running), Lab.up() waits for it to go away, up to APIGW_LAB_WAIT second
 A Lab never takes down a lab it did not bring up.
 
 Lab API (all node arguments take the inventory name, e.g. ``node1``)
-  Lab.up(topology, nodes=None, product=True, cassandra_auth=False)
+  Lab.up(topology, nodes=None, product=True, cassandra_auth=False, external_db=False,
+         duplicate_jar=False)
                 run ``labctl up`` (``--cassandra-auth`` when cassandra_auth: the Cassandra stand-in
                 and so ``sysupgrade upgrade`` require --cass_username/--cass_password; the
                 inventory then has apigw_cassandra_username/apigw_cassandra_password, and
@@ -40,6 +42,7 @@ Lab API (all node arguments take the inventory name, e.g. ``node1``)
                 inventory never names it
   Lab.audit(node) -> list of dicts (/opt/apigw-lab/audit.log JSON lines; [] when absent)
   Lab.fault(node, name, **params), Lab.clear_faults(node, name=None), Lab.faults(node) -> dict
+  Lab.cassandra_port(action, port=9042)  ``labctl cassandra-port close|open PORT``
   Lab.fail(node) / heal(node)   cut / restore the network (pulled cable: timeouts)
   Lab.crash(node) / boot(node)  power cut (connection refused) / restart with /opt intact
   Lab.alive(node)               the host's PID 1 is running
@@ -104,8 +107,12 @@ class Lab:
         return proc
 
     def up(self, topology="vendor-3-node", nodes=None, product=True, wait=None,
-           cassandra_auth=False):
+           cassandra_auth=False, external_db=False, duplicate_jar=False):
         args = ["up", "--topology", topology]
+        if external_db:
+            args.append("--external-db")
+        if duplicate_jar:
+            args.append("--duplicate-jar")
         if nodes is not None:
             args += ["--nodes", nodes]
         if not product:
@@ -208,6 +215,9 @@ class Lab:
     def deploy(self, group):
         """labctl deploy GROUP: a new configuration on every host running an instance of it."""
         return self.labctl("deploy", group)
+
+    def cassandra_port(self, action, port=9042):
+        return self.labctl("cassandra-port", action, port)
 
     def fail(self, node):
         return self.labctl("fail", node)
@@ -334,11 +344,13 @@ if pytest is not None:
     def lab_factory(lab_pool):
         made = []
 
-        def make(topology="vendor-3-node", nodes=None, product=True, cassandra_auth=False):
+        def make(topology="vendor-3-node", nodes=None, product=True, cassandra_auth=False,
+                 external_db=False, duplicate_jar=False):
             lab_pool.release()
             lab = Lab()
             made.append(lab)
-            lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth)
+            lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth,
+                   external_db=external_db, duplicate_jar=duplicate_jar)
             return lab
 
         try:

@@ -36,9 +36,16 @@ def layout(topology, nodes):
     raise LabError("--topology %s: unknown; choose one of %s" % (topology, ", ".join(NAMES)))
 
 
-def build(topology, nodes, prefix, cassandra_auth=False):
+APIMANAGER_USER = "apiadmin"
+EXTERNAL_DB_URL = "jdbc:mysql://127.0.0.1:3306/testdb"   # upgrade_errors.md's example
+
+
+def build(topology, nodes, prefix, cassandra_auth=False, external_db=False, duplicate_jar=False):
     """The lab description dict (lab.json), with fresh random admin password and passphrase;
-    with cassandra_auth, a fresh Cassandra user name and password the stand-in requires."""
+    with cassandra_auth, a fresh Cassandra user name and password the stand-in requires. A
+    topology with an API Manager instance gets an API Manager administrator (apiadmin, random
+    password). external_db: a DbConnection in the first gateway group's entity store;
+    duplicate_jar: OLD ext/lib holds a third-party jar that NEW system/lib also ships."""
     if nodes is not None and topology != "N-node":
         raise LabError("--nodes %s: only valid with --topology N-node" % nodes)
     group_ids, instance_no, hosts = {}, 0, []
@@ -61,7 +68,7 @@ def build(topology, nodes, prefix, cassandra_auth=False):
     if cassandra_auth:
         cassandra["username"] = "cass_%s" % secrets.token_hex(4)
         cassandra["password"] = secrets.token_urlsafe(18)
-    return {
+    lab = {
         "topology": topology,
         "old_version": OLD_VERSION, "new_version": NEW_VERSION,
         "old_dir": OLD_DIR, "new_dir": NEW_DIR,
@@ -71,3 +78,15 @@ def build(topology, nodes, prefix, cassandra_auth=False):
         "cassandra": cassandra,
         "hosts": hosts,
     }
+    if any(i["api_manager"] for h in hosts for i in h["instances"]):
+        lab["apimanager"] = {"username": APIMANAGER_USER, "password": secrets.token_urlsafe(18),
+                             "port": 8075}
+    if external_db:
+        first = hosts[0]["instances"][0] if hosts[0]["instances"] else None
+        if first is None:
+            raise LabError("--external-db: the first host runs no gateway group")
+        lab["external_db"] = {"group": first["group"], "group_id": first["group_id"],
+                              "url": EXTERNAL_DB_URL}
+    if duplicate_jar:
+        lab["duplicate_jar"] = True
+    return lab

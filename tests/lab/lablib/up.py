@@ -34,9 +34,11 @@ def existing_lab(lab_dir):
     return found
 
 
-def up(topology, nodes, with_product=True, cassandra_auth=False):
+def up(topology, nodes, with_product=True, cassandra_auth=False, external_db=False,
+       duplicate_jar=False):
     timer, lab_dir, prefix = Timer(), st.lab_dir(), st.subnet()
-    lab = topologies.build(topology, nodes, prefix, cassandra_auth=cassandra_auth)
+    lab = topologies.build(topology, nodes, prefix, cassandra_auth=cassandra_auth,
+                           external_db=external_db, duplicate_jar=duplicate_jar)
     with st.LabLock():
         found = existing_lab(lab_dir)
         if found:
@@ -124,14 +126,17 @@ def start_and_wait(lab_dir, state, node):
 
 
 def test_break(lab_dir, node):
-    """Test hook: APIGW_LAB_TEST_BREAK=node2:opt|sshd breaks that host's start-up for real
-    (its /opt folder vanishes, or its sshd_config is invalid), to test clean-up of a failed up."""
+    """Test hook: APIGW_LAB_TEST_BREAK=node2:opt|initd|sshd breaks that host's start-up for real
+    (its /opt or /etc/init.d folder vanishes, or its sshd_config is invalid), to test clean-up of
+    a failed up."""
     target, _sep, what = os.environ.get("APIGW_LAB_TEST_BREAK", "").partition(":")
     if target != node:
         return
     hdir = st.host_dir(lab_dir, node)
     if what == "opt":
         shutil.rmtree(hdir / "opt")
+    elif what == "initd":
+        shutil.rmtree(hdir / "init.d")
     elif what == "sshd":
         with open(hdir / "sshd_config", "a") as handle:
             handle.write("NoSuchSshdOption yes\n")
@@ -171,7 +176,7 @@ def install_product(lab, lab_dir):
     for h in lab["hosts"]:
         node = h["inventory_name"]
         product.install(module, st.host_dir(lab_dir, node) / "opt", lab, node,
-                        tls_paths(lab_dir, h))
+                        tls_paths(lab_dir, h), initd=st.host_dir(lab_dir, node) / "init.d")
     log("  product installed: %.2f s" % t.elapsed())
     return True
 
@@ -189,6 +194,14 @@ def print_summary(lab, lab_dir):
         gws = ", ".join("%s/%s" % (i["group"], i["name"]) for i in h["instances"])
         print("%-7s %-10s %-13s %-9s %s" % (
             h["inventory_name"], h["topology_name"], h["address"], roles, gws))
+    if lab.get("apimanager"):
+        print("api manager: https://%s:%d/ (user %s; apigw_apimanager_* in the inventory)"
+              % (next(h["topology_name"] for h in lab["hosts"] for i in h["instances"]
+                      if i["api_manager"]), lab["apimanager"]["port"],
+                 lab["apimanager"]["username"]))
+    if lab.get("external_db"):
+        print("external database: %s in group %s" % (lab["external_db"]["url"],
+                                                    lab["external_db"]["group"]))
     if lab["cassandra"].get("username"):
         print("cassandra: login required (user %s; apigw_cassandra_* in the inventory)"
               % lab["cassandra"]["username"])

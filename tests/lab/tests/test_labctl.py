@@ -116,6 +116,7 @@ def test_up_down_leaves_nothing(lab_pool):
 
 @pytest.mark.parametrize("broken, message", [
     ("node2:opt", "bind /tmp/apigw-lab/hosts/node2/opt on /opt"),
+    ("node1:initd", "bind /tmp/apigw-lab/hosts/node1/init.d on /etc/init.d"),
     ("node3:sshd", "NoSuchSshdOption"),
 ])
 def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, message):
@@ -125,6 +126,7 @@ def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, m
     lab = Lab()
     message = message.replace("/tmp/apigw-lab", str(lab.lab_dir))
     before, real_opt = snapshot(lab.lab_dir), sorted(os.listdir("/opt"))
+    real_initd = sorted(os.listdir("/etc/init.d"))
     monkeypatch.setenv("APIGW_LAB_TEST_BREAK", broken)
     proc = lab.labctl("up", "--topology", "vendor-3-node", "--no-product", check=False)
     assert proc.returncode == 1
@@ -135,6 +137,7 @@ def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, m
         (before["netns"], before["links"], before["mounts"], set())
     assert not lab.lab_dir.exists()
     assert sorted(os.listdir("/opt")) == real_opt
+    assert sorted(os.listdir("/etc/init.d")) == real_initd
 
 
 def test_interrupted_up_cleans_up(lab_pool):
@@ -205,8 +208,12 @@ def test_lab_json_shape_and_modes(bare3):
     assert stat.S_IMODE(bare3.inventory_path.stat().st_mode) == 0o600
     assert set(info) == {"topology", "old_version", "new_version", "old_dir", "new_dir",
                          "admin_username", "admin_password", "domain_passphrase", "cassandra",
-                         "hosts"}
+                         "hosts", "apimanager"}
     assert info["cassandra"] == {"host": "NodeA", "port": 9042, "inventory_host": "node1"}
+    # vendor-3-node has an API Manager instance: its administrator (DESIGN.md "Manual checklist
+    # items"); the opt-in keys (external_db, duplicate_jar, cassandra_closed_ports) are absent
+    assert info["apimanager"]["username"] == "apiadmin" and info["apimanager"]["port"] == 8075
+    assert len(info["apimanager"]["password"]) >= 16
     by_name = {h["topology_name"]: h for h in info["hosts"]}
     assert [h["inventory_name"] for h in info["hosts"]] == ["node1", "node2", "node3"]
     assert (by_name["NodeA"]["anm"], by_name["NodeA"]["first_anm"]) == (True, True)
@@ -508,6 +515,9 @@ def test_single_topology(lab_factory):
     assert (host["inventory_name"], host["topology_name"], host["anm"], host["first_anm"]) == \
         ("node1", "node1", True, True)
     assert [i["name"] for i in host["instances"]] == ["APIGateway1"]
+    # no API Manager instance: no API Manager login in lab.json or the inventory
+    assert "apimanager" not in lab.info
+    assert "apigw_apimanager" not in lab.inventory_path.read_text()
 
 
 @pytest.mark.skipif(not PRODUCT_INSTALL.exists(), reason="product not written yet (%s)" % PRODUCT_INSTALL)

@@ -1,13 +1,17 @@
 """A Cassandra stand-in: a TCP listener on the CQL native port (upgrade_steps_extcass.md: API
-Gateway 7.7 talks to Cassandra on 9042). It accepts connections and answers nothing useful; the
+Gateway 7.7 talks to Cassandra on 9042; earlier versions used the Thrift port 9160, which labctl
+starts a second stand-in process on). It accepts connections and answers nothing useful; the
 lab only needs "is Cassandra running" to be true or false, which apply checks, and, when started
 with --auth-file (labctl up --cassandra-auth), "does this login work", which upgrade checks.
 
     python3 -m apigw_lab.cassandra_stub --port 9042 [--bind 0.0.0.0] [-d --pidfile F --log F]
                                         [--auth-file /opt/apigw-lab/cassandra-users.json]
+    python3 -m apigw_lab.cassandra_stub --port 9042 -k      (stop the one of that pid file)
 
 -d detaches (setsid, stdio to --log) and returns once the port listens (lab-recipe.md: a daemon
-started over ssh must be fully detached). Run with PYTHONPATH=INSTALL/system/lib/lab.
+started over ssh must be fully detached). Default pid and log files: /opt/apigw-lab/cassandra.
+{pid,log} for port 9042, cassandra-<port>.{pid,log} for another port. -k stops the process of the
+pid file and returns once it has exited. Run with PYTHONPATH=INSTALL/system/lib/lab.
 
 Login (lab-internal, not CQL): the client sends one line ``LAB-LOGIN {"username": U,
 "password": P}`` (keys absent when not given) and reads one line back: ``OK`` (no login required,
@@ -127,6 +131,36 @@ def detach(args):
     return 1
 
 
+def stop(pidfile, timeout=10.0):
+    """SIGTERM the stand-in of pidfile (if it runs) and wait until it has exited."""
+    import signal
+    try:
+        pid = int(open(pidfile).read().strip())
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            if b"cassandra_stub" not in f.read():
+                return 0
+        os.kill(pid, signal.SIGTERM)
+    except (IOError, OSError, ValueError):
+        return 0
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+        except (IOError, OSError):
+            break
+        time.sleep(0.05)
+    else:
+        sys.stderr.write("Cassandra stand-in %d did not stop\n" % pid)
+        return 1
+    try:
+        os.unlink(pidfile)
+    except OSError:
+        pass
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="cassandra_stub")
     p.add_argument("--port", type=int, default=9042)
@@ -135,13 +169,15 @@ def main(argv=None):
     p.add_argument("--log")
     p.add_argument("--auth-file", help="require a login: users file (salted hashes)")
     p.add_argument("-d", action="store_true", help="detach; return once listening")
+    p.add_argument("-k", action="store_true", help="stop the stand-in of the pid file")
     args = p.parse_args(argv)
-    if args.d:
+    if args.d or args.k:
         # Defaults so a detached stand-in can be found and diagnosed on the host.
         from . import paths
-        args.pidfile = args.pidfile or os.path.join(paths.lab_root(), "cassandra.pid")
-        args.log = args.log or os.path.join(paths.lab_root(), "cassandra.log")
-        return detach(args)
+        base = "cassandra" if args.port == 9042 else "cassandra-%d" % args.port
+        args.pidfile = args.pidfile or os.path.join(paths.lab_root(), base + ".pid")
+        args.log = args.log or os.path.join(paths.lab_root(), base + ".log")
+        return stop(args.pidfile) if args.k else detach(args)
     serve(args.bind, args.port, args.pidfile, args.auth_file)
     return 0
 

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from . import anm_server, faults, gateway, instances, net, paths
+from . import anm_server, apimanager, faults, gateway, instances, net, paths
 from .httpserve import Server
 
 NM_SLOW_START_DEFAULT = 20   # seconds, ASSUMED default of `nm_slow_start`
@@ -58,6 +58,7 @@ def build(kind, install, args):
     if inst is None:
         raise SystemExit("no such instance %s/%s" % tuple(args[:2]))
     st, srvs = gateway.servers(install, inst)
+    srvs = srvs + apimanager.servers(install, inst)   # port 8075 on an API Manager instance
     return instances.component(inst), st, srvs, gateway.DRAIN_SECONDS
 
 

@@ -53,7 +53,8 @@ class Install(object):
 
     @property
     def users_file(self):
-        return self.p("conf", "lab-admin-users.json")
+        # config_files_reference.md "Admin users" (shape ASSUMED: secrets_store.py)
+        return self.p("conf", "adminUsers.json")
 
     @property
     def system_conf(self):

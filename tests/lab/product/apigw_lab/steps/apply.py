@@ -19,6 +19,7 @@ import shutil
 import tempfile
 
 from .. import instances, jsonfile, net, paths, pki, process_cli, secrets_store, topology
+from .. import entitystore
 from . import upgrade_msgs as M
 from .common import StepFailed
 from . import export
@@ -251,7 +252,39 @@ def local_files(ctx, topo, me):
     for jar in glob.glob(ctx.export_dir("extlib", "*.jar")):
         shutil.copyfile(jar, os.path.join(new.ext_lib, os.path.basename(jar)))
     jsonfile.save(new.p("conf", "lab-upgraded.json"), {"from": ctx.old_dir})
+    group_configurations(ctx, topo, host)
+    admin_users(ctx)
     take_over_activemq(ctx)
+
+
+def group_configurations(ctx, topo, host):
+    """The upgraded configuration of each group with an instance on this node: NEW
+    groups/<group-id>/conf/<store id>/PrimaryStore.xml (config_files_reference.md "API Gateway
+    group entity store") and the group's lab-config.json. SSO files are not migrated
+    (upgrade_steps_extcass.md "Migrate single sign-on configuration files"), nor is QuickStart."""
+    up = os.path.join(ctx.install.out, "upgrade", "esgroups")
+    for gid in sorted(set(g["id"] for g, s in topology.services_of(topo, host["id"])
+                          if s["type"] == "gateway")):
+        cfg = jsonfile.load(os.path.join(up, "groups", gid, "lab-config.json"))
+        if cfg is not None:
+            jsonfile.save(ctx.install.p("groups", gid, "lab-config.json"), cfg)
+        for store in glob.glob(os.path.join(up, "groups", gid, "conf", "*",
+                                            entitystore.STORE_FILE)):
+            with open(store) as f:
+                entitystore.write(ctx.install.p(os.path.relpath(store, up)), f.read())
+
+
+def admin_users(ctx):
+    """The old installation's admin users into NEW conf/adminUsers.json (upgrade_steps_extcass.md
+    Step 5 "view ... administrator users"). Fault drop_admin_user user=NAME: every user but NAME
+    is migrated, and the log says nothing about it (a silent loss)."""
+    exported = secrets_store.admin_users(ctx.export_dir("conf", "adminUsers.json"))
+    if not exported:
+        return
+    drop = ctx.faults.params("drop_admin_user").get("user") if \
+        ctx.faults.on("drop_admin_user") else None
+    kept = [u for u in exported if drop is None or u.get("name") != drop]
+    secrets_store.write_admin_users(ctx.install.users_file, ctx.install.version(), kept)
 
 
 # What the new version writes into an ActiveMQ data directory it takes over (lab stand-in for the

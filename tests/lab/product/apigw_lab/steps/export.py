@@ -11,7 +11,7 @@ import glob
 import os
 import shutil
 
-from .. import instances, net, paths, pki, process_cli, topology
+from .. import entitystore, instances, net, paths, pki, process_cli, topology
 from .common import StepFailed
 
 CHECK_ANM = "Admin Node Manager"
@@ -129,6 +129,16 @@ def copy_local(ctx, old):
     copy(old.acl, ctx.outp("rbac", "conf", "acl.json"))
     copy(old.ext_lib, ctx.outp("extlib"))
     copy(old.licenses, ctx.outp("licenses"))
+    # ASSUMED: the admin user store (config_files_reference.md "Admin users") and the deployed
+    # configuration of each group with an instance on this node (the group entity store) are
+    # taken from the node's own old installation; apply writes them into NEW.
+    copy(old.users_file, ctx.outp("conf", "adminUsers.json"))
+    if os.path.isfile(ctx.outp("conf", "adminUsers.json")):
+        os.chmod(ctx.outp("conf", "adminUsers.json"), 0o600)
+    for gid in sorted(set(i["group_id"] for i in instances.all_of(old))):
+        store = entitystore.find(old, gid)
+        if store:
+            copy(store, ctx.outp(os.path.relpath(store, old.root)))
 
 
 AMQ_DEFAULT_OUTSIDE = "/opt/activemq/data"   # fault activemq_outside's default dir (upgrade.py)

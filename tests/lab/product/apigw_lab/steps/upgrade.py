@@ -8,7 +8,7 @@ import re
 import sys
 import zipfile
 
-from .. import cassandra_stub, jsonfile, topology
+from .. import cassandra_stub, entitystore, jsonfile, topology
 from . import export
 from . import upgrade_msgs as M
 from .common import StepFailed
@@ -109,10 +109,37 @@ def simple_warnings(ctx, info):
         rbac.append(M.rbac(new.rbac_factory, exported))
     ctx.log.check("RBAC", warnings=rbac)
     ctx.log.check("Ext Lib", warnings=corrupt_jars(ctx, old))
-    jdbc = [M.jdbc(new.upgrade_lib, new.p("system", "conf", "sql", "upgrades"))] if \
-        ctx.faults.on("jdbc_drivers") else []
+    urls = external_databases(ctx)
+    jdbc = [M.jdbc(new.upgrade_lib, new.p("system", "conf", "sql", "upgrades"), urls)] if \
+        urls else []
     ctx.log.check("External Databases", warnings=jdbc)
     ctx.log.check("ActiveMQ", warnings=activemq(ctx, old))
+
+
+FAULT_DB_URL = "jdbc:mysql://127.0.0.1:3306/testdb"   # upgrade_errors.md's example
+
+
+def exported_stores(ctx):
+    """{group-id: PrimaryStore.xml path} exported from this node's old installation."""
+    found = {}
+    for path in sorted(glob.glob(ctx.export_dir("groups", "*", "conf", "*",
+                                                entitystore.STORE_FILE))):
+        found.setdefault(path.split(os.sep)[-4], path)
+    return found
+
+
+def external_databases(ctx):
+    """The jdbc URLs of the DbConnection entities in the exported group entity stores (labctl up
+    --external-db), plus the documented example with fault jdbc_drivers."""
+    urls = []
+    for path in exported_stores(ctx).values():
+        try:
+            urls += [u for u in entitystore.db_urls(path) if u not in urls]
+        except Exception as e:   # a broken store is reported, not fatal here
+            ctx.log.trace("DEBUG", "Entity store %s not read: %s" % (path, e))
+    if ctx.faults.on("jdbc_drivers") and FAULT_DB_URL not in urls:
+        urls.append(FAULT_DB_URL)
+    return urls
 
 
 def corrupt_jars(ctx, old):
@@ -190,13 +217,17 @@ def run(ctx):
     ctx.log.check("Certificates", info=[M.SSL_REGENERATED])
     for gid, cfg in configs.items():
         ctx.save(os.path.join("esgroups", "groups", gid, "lab-config.json"), cfg)
+    for gid, path in exported_stores(ctx).items():
+        # the upgraded group configuration: the same entities (policies, KPS collections,
+        # database connections) in the new version's store
+        rel = os.path.relpath(path, ctx.export_dir())
+        export.copy(path, ctx.outp("esgroups", rel))
     a = ctx.args
     ctx.save("upgrade-info.json", {
         "no_cassandra": bool(a.no_cassandra),
         "cassandra": None if a.no_cassandra else {
             "host": a.cass_host or "localhost", "port": a.cass_port or 9042,
             "username": a.cass_username, "password_set": a.cass_password is not None},
-        "external_databases": ["jdbc:mysql://127.0.0.1:3306/testdb"]
-        if ctx.faults.on("jdbc_drivers") else []})
+        "external_databases": external_databases(ctx)})
     if ctx.log.errors:
         raise StepFailed()

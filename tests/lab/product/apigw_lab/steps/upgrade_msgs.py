@@ -69,9 +69,10 @@ def corrupt_jar(path):
     return ("The JAR file '%s' is corrupt and will not be copied to the new installation." % path)
 
 
-def jdbc(upgrade_lib, sql_dir):
+def jdbc(upgrade_lib, sql_dir, urls=("jdbc:mysql://127.0.0.1:3306/testdb",)):
+    found = ", ".join("u'%s'" % u for u in urls)
     return ("OAuth/KPS tables must be upgraded in the following external databases: "
-            "[u'jdbc:mysql://127.0.0.1:3306/testdb']. You should copy the required JDBC drivers "
+            "[%s]. You should copy the required JDBC drivers " % found +
             "to '%s', so that 'sysupgrade apply' can perform the database upgrades. "
             "Alternatively, you can upgrade OAuth/KPS tables manually using the SQL scripts at "
             "'%s', then run 'sysupgrade apply' with argument --skip_db_upgrade." % (
