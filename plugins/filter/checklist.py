@@ -81,6 +81,12 @@ def post_upgrade_summary(steps, content=None):
     return {"status": status, "changed": bool(changes), "changes": changes, "notes": notes, "problems": problems}
 
 
+def post_upgrade_changes(hosts, hostvars):
+    """"node: change" lines for every change the after-upgrade steps made this run, in host order."""
+    return ["%s: %s" % (host, change) for host in hosts or []
+            for change in ((hostvars.get(host) or {}).get("apigw_post_upgrade_result") or {}).get("changes") or []]
+
+
 def content_report(hosts, hostvars):
     """The domain's content differences for the report: each distinct difference once, with the nodes
     that saw it, flagged ones first; the notes (quota reset, what was not compared) once each.
@@ -107,7 +113,8 @@ def content_report(hosts, hostvars):
 class FilterModule(object):
     def filters(self):
         return {"group_consistency": group_consistency, "content_diff": content_diff,
-                "post_upgrade_summary": post_upgrade_summary, "content_report": content_report}
+                "post_upgrade_summary": post_upgrade_summary, "content_report": content_report,
+                "post_upgrade_changes": post_upgrade_changes}
 
 
 # upgrade_steps_extcass.md, "Before you upgrade", word for word.

@@ -74,9 +74,15 @@ def test_node3s_api_manager_content_was_compared(host):
     assert "Health Check" in stored["groups"]["group-3"]["policies"]
 
 
-def test_the_dropped_user_is_a_warning_in_the_summary(steps):
+def test_the_summary_says_what_changed_and_warns_of_the_dropped_user(steps):
     out = steps["apply"]["stdout"]
     assert "node3 POST-UPGRADE warning [post-upgrade]: content admin users: names removed operator1" in out
+    assert "node3: single sign-on file copied from the old installation: groups/group-3/instance-3/conf/sso.jks" in out
+    assert "node2: service /etc/init.d/vshell-GatewayGroup-APIGateway2 now points at the new installation" in out
+    changes = vh.Report("apply").data["post_upgrade_changes"]
+    assert any(c.startswith("node2: jvm.xml -Xmx ${maxHeap} -> 1024") for c in changes), changes
+    # the rerun changed nothing, so it lists no change
+    assert vh.Report("apply_again").data["post_upgrade_changes"] == []
 
 
 def test_a_rerun_changes_nothing(steps):

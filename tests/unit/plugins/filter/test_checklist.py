@@ -120,3 +120,10 @@ def test_content_report_merges_the_nodes_and_puts_flagged_first():
     assert (second["item"], second["nodes"], second["expected"]) == ("product version", ["node1", "node2"], True)
     assert report["notes"] == [QUOTA_RESET]
     assert content_report(["node1"], {"node1": {}}) is None
+
+
+def test_post_upgrade_changes_are_listed_per_node_in_host_order():
+    from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import post_upgrade_changes
+    hv = {"node2": {"apigw_post_upgrade_result": {"changes": ["b"]}},
+          "node1": {"apigw_post_upgrade_result": {"changes": ["a1", "a2"]}}, "node3": {}}
+    assert post_upgrade_changes(["node1", "node2", "node3"], hv) == ["node1: a1", "node1: a2", "node2: b"]
