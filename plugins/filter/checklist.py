@@ -128,10 +128,27 @@ def _set_diff(section, item, before, after):
             + [{"section": section, "item": item, "change": "added", "value": v} for v in sorted(after - before)])
 
 
-def content_diff(before, after, expected_version=""):
+def _pending(diff, pending, before_groups):
+    """Whether a topology difference only says that a node has not applied yet: the new domain
+    gains each node when its apply registers it (upgrade_script.md)."""
+    if diff["section"] != "topology" or diff["change"] != "removed":
+        return False
+    if diff["item"] == "hosts":
+        return diff["value"] in pending
+    if diff["item"].startswith("instances of "):
+        return diff["value"].rsplit(" on ", 1)[-1] in pending
+    if diff["item"] == "groups":
+        instances = before_groups.get(diff["value"]) or []
+        return bool(instances) and all(i.rsplit(" on ", 1)[-1] in pending for i in instances)
+    return False
+
+
+def content_diff(before, after, expected_version="", pending_hosts=None):
     """-> {differences, flagged, expected, notes} between two domain_content snapshots (the old domain at
     export, the new one after verify). Every difference is either expected (the product version the
-    upgrade installs) or flagged: the upgrade must carry everything else across unchanged."""
+    upgrade installs; a host, instance or group of PENDING_HOSTS, the topology names of the nodes not
+    applied yet, which join the new domain when they apply) or flagged: the upgrade must carry
+    everything else across unchanged."""
     before, after = before or {}, after or {}
     diffs, notes = [], [QUOTA_RESET]
     for side, snap in (("before", before), ("after", after)):
@@ -163,7 +180,10 @@ def content_diff(before, after, expected_version=""):
             diffs += _set_diff("API Manager", label, b.get("names"), a.get("names"))
     elif bm or am:
         notes.append("API Manager not compared: it was read %s the upgrade only" % ("before" if bm else "after"))
+    pending = set(pending_hosts or [])
     for d in diffs:
+        if _pending(d, pending, (bt or {}).get("groups") or {}):
+            d.update(expected=True, why="not applied yet: it joins the new domain when it applies")
         d.setdefault("expected", False)
     return {"differences": diffs, "flagged": [d for d in diffs if not d["expected"]],
             "expected": [d for d in diffs if d["expected"]], "notes": notes}

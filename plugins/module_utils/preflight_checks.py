@@ -456,7 +456,6 @@ class Preflight(object):
                   "yourself (vendor error reference, \"Third-party JDBC JARs\")" % (config, lib),
                   lib, "new_install_dir")
 
-
     def check_ext_lib(self, old, new):
         """upgrade_steps_extcass.md, Task 4: third-party JARs of the old ext/lib must not already be in
         the new installation's system/lib. Returns the old ext/lib jars."""

@@ -20,7 +20,7 @@ description:
     collections in its deployed entity store (C(groups/<group>/conf/**/*.xml)).
   - With O(api_manager_url), also API Manager's organisations, applications and APIs (counts and names)
     through its REST API, with basic authentication. A refused connection means that no API Manager runs
-    there (RV(content.api_manager) null, nothing unread); a refused login fails at once.
+    there (C(api_manager) null in RV(content), nothing unread); a refused login fails at once.
   - These are the checks the vendor's guide leaves to the operator after the upgrade
     (upgrade_steps_extcass.md, "Verify the multi-node upgrade"). The filter
     P(apigw.sysupgrade.content_diff#filter) compares two snapshots.
@@ -108,31 +108,25 @@ stored:
   type: str
 """
 
-import base64
 import json
 import os
-import ssl
 import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.request import Request, urlopen
+from ansible.module_utils.urls import open_url
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import domain_content
 
 
-def api_getter(p):
+def api_getter(module):
+    p = module.params
     base = p["api_manager_url"].rstrip("/")
-    token = base64.b64encode(("%s:%s" % (p["api_manager_username"], p["api_manager_password"])).encode("utf-8"))
-    context = ssl.create_default_context()
-    if not p["validate_certs"]:
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
 
     def get_json(path):
-        request = Request(base + path, headers={"Authorization": "Basic " + token.decode("ascii"),
-                                                "Accept": "application/json"})
-        answer = urlopen(request, timeout=p["timeout"], context=context)
+        answer = open_url(base + path, method="GET", headers={"Accept": "application/json"},
+                          url_username=p["api_manager_username"], url_password=p["api_manager_password"],
+                          force_basic_auth=True, validate_certs=p["validate_certs"], timeout=p["timeout"])
         try:
             return json.loads(answer.read().decode("utf-8"))
         finally:
@@ -183,7 +177,7 @@ def main():
     content["api_manager"] = None
     if p["api_manager_url"]:
         try:
-            content["api_manager"] = domain_content.api_manager_content(api_getter(p))
+            content["api_manager"] = domain_content.api_manager_content(api_getter(module))
         except HTTPError as e:
             if e.code in (401, 403):
                 # A refused login cannot heal by waiting: fail at once, naming what to fix.

@@ -20,9 +20,11 @@ try:  # lxml is a controller requirement (requirements/controller.txt); say so c
 except ImportError:
     HAS_LXML = False
 
+from ansible_collections.apigw.sysupgrade.plugins.filter import phase_report
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import lookup
 
-PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "ROLLBACK")
+# The phase table's columns, in order: the phases the summary reports, then the ROLLBACK column.
+PHASES = phase_report.PHASES + (phase_report.ROLLBACK,)
 
 
 def _phases(report):

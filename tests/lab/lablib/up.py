@@ -200,8 +200,7 @@ def print_summary(lab, lab_dir):
                       if i["api_manager"]), lab["apimanager"]["port"],
                  lab["apimanager"]["username"]))
     if lab.get("external_db"):
-        print("external database: %s in group %s" % (lab["external_db"]["url"],
-                                                    lab["external_db"]["group"]))
+        print("external database: %s in group %s" % (lab["external_db"]["url"], lab["external_db"]["group"]))
     if lab["cassandra"].get("username"):
         print("cassandra: login required (user %s; apigw_cassandra_* in the inventory)"
               % lab["cassandra"]["username"])

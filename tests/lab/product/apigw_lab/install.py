@@ -172,8 +172,8 @@ def _system_jars(inst, which):
     if not os.path.isdir(inst.p("system", "lib")):
         os.makedirs(inst.p("system", "lib"))
     for name in SYSTEM_JARS[which]:
-        _jar(inst.p("system", "lib", name), [("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"
-                                                 "Implementation-Title: %s\n" % name)])
+        manifest = "Manifest-Version: 1.0\nImplementation-Title: %s\n" % name
+        _jar(inst.p("system", "lib", name), [("META-INF/MANIFEST.MF", manifest)])
 
 
 def _admin_users(inst, lab, version, old):

@@ -84,10 +84,10 @@ def test_what_could_not_be_read_is_said_not_hidden():
 
 def test_post_upgrade_summary_says_what_changed_and_flags_content():
     from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import post_upgrade_summary
-    steps = {"services": {"changed": True, "scripts": [
-                 {"path": "/etc/init.d/vshell-Node-Manager-on-NodeA", "changed": True,
-                  "backup": "/etc/init.d/vshell-Node-Manager-on-NodeA.apigw-sysupgrade.orig"},
-                 {"path": "/etc/init.d/vshell-GatewayGroup-APIGateway1", "changed": False}]},
+    scripts = [{"path": "/etc/init.d/vshell-Node-Manager-on-NodeA", "changed": True,
+                "backup": "/etc/init.d/vshell-Node-Manager-on-NodeA.apigw-sysupgrade.orig"},
+               {"path": "/etc/init.d/vshell-GatewayGroup-APIGateway1", "changed": False}]
+    steps = {"services": {"changed": True, "scripts": scripts},
              "sso": {"changed": True, "copied": ["groups/group-3/instance-3/conf/sso.jks"]},
              "quickstart": {"changed": False, "copied": []},
              "jvm": {"skipped": True}}
@@ -127,3 +127,18 @@ def test_post_upgrade_changes_are_listed_per_node_in_host_order():
     hv = {"node2": {"apigw_post_upgrade_result": {"changes": ["b"]}},
           "node1": {"apigw_post_upgrade_result": {"changes": ["a1", "a2"]}}, "node3": {}}
     assert post_upgrade_changes(["node1", "node2", "node3"], hv) == ["node1: a1", "node1: a2", "node2: b"]
+
+
+def test_nodes_not_applied_yet_are_expected_missing_from_the_new_topology():
+    before = snap()
+    after = snap(version="7.7")
+    after["topology"] = {"product_version": "7.7", "hosts": ["NodeA"],
+                         "groups": {"GatewayGroup": ["APIGateway1 on NodeA"]}}
+    before["topology"]["groups"]["GatewayManagerGroup"] = ["APIManagerGateway on NodeB"]
+    out = content_diff(before, after, "7.7", pending_hosts=["NodeB"])
+    assert out["flagged"] == []
+    pending = [(d["item"], d["value"]) for d in out["expected"] if d.get("why")]
+    assert sorted(pending) == [("groups", "GatewayManagerGroup"), ("hosts", "NodeB"),
+                               ("instances of GatewayGroup", "APIGateway2 on NodeB")]
+    # without it, the same differences are flagged
+    assert len(content_diff(before, after, "7.7")["flagged"]) == 3

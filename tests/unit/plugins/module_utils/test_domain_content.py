@@ -16,13 +16,13 @@ STORE = """<?xml version="1.0" encoding="UTF-8"?>
     <fval name="url"><value>jdbc:mysql://db1:3306/oauth</value></fval></entity>
 </entityStoreData>
 """
-TOPOLOGY = {"productVersion": "7.5.3",
-            "hosts": [{"id": "host-1", "name": "NodeA"}, {"id": "host-2", "name": "NodeB"}],
-            "groups": [{"id": "group-1", "name": "Node Manager Group", "services": [
-                           {"id": "nm-1", "name": "Node Manager on NodeA", "type": "nodemanager", "hostID": "host-1"}]},
-                       {"id": "group-2", "name": "GatewayGroup", "services": [
-                           {"id": "instance-1", "name": "APIGateway1", "type": "gateway", "hostID": "host-1"},
-                           {"id": "instance-2", "name": "APIGateway2", "type": "gateway", "hostID": "host-2"}]}]}
+NM_GROUP = {"id": "group-1", "name": "Node Manager Group", "services": [
+    {"id": "nm-1", "name": "Node Manager on NodeA", "type": "nodemanager", "hostID": "host-1"}]}
+GATEWAY_GROUP = {"id": "group-2", "name": "GatewayGroup", "services": [
+    {"id": "instance-1", "name": "APIGateway1", "type": "gateway", "hostID": "host-1"},
+    {"id": "instance-2", "name": "APIGateway2", "type": "gateway", "hostID": "host-2"}]}
+TOPOLOGY = {"productVersion": "7.5.3", "hosts": [{"id": "host-1", "name": "NodeA"}, {"id": "host-2", "name": "NodeB"}],
+            "groups": [NM_GROUP, GATEWAY_GROUP]}
 USERS = {"version": 1, "users": [
     {"id": "user-1", "name": "admin", "password": "hash-of-S3cret", "roles": ["role-1"]},
     {"id": "user-2", "name": "operator1", "password": "hash-2", "roles": ["role-2"]}],
