@@ -114,7 +114,7 @@ class FilterModule(object):
     def filters(self):
         return {"group_consistency": group_consistency, "content_diff": content_diff,
                 "post_upgrade_summary": post_upgrade_summary, "content_report": content_report,
-                "post_upgrade_changes": post_upgrade_changes}
+                "post_upgrade_changes": post_upgrade_changes}  # topology_from_anm: a helper of content_diff
 
 
 # upgrade_steps_extcass.md, "Before you upgrade", word for word.
@@ -143,13 +143,32 @@ def _pending(diff, pending, before_groups):
     return False
 
 
-def content_diff(before, after, expected_version="", pending_hosts=None):
+def topology_from_anm(info):
+    """A domain_content topology ({product_version, hosts, groups - {name - [instance on host]}}) from what
+    topology_info returned when it asked the first Admin Node Manager, or None when it did not answer."""
+    if not isinstance(info, dict) or info.get("failed") or info.get("skipped") or not info.get("hosts"):
+        return None
+    groups = {}
+    for group in info.get("groups") or []:
+        groups[group.get("name") or group.get("id")] = sorted(
+            "%s on %s" % (s.get("name"), s.get("host_name")) for s in group.get("services") or []
+            if s.get("type") == "gateway")
+    return {"product_version": str(info.get("product_version") or ""),
+            "hosts": sorted(h.get("name") for h in info["hosts"]), "groups": groups}
+
+
+def content_diff(before, after, expected_version="", pending_hosts=None, anm_topology=None):
     """-> {differences, flagged, expected, notes} between two domain_content snapshots (the old domain at
     export, the new one after verify). Every difference is either expected (the product version the
     upgrade installs; a host, instance or group of PENDING_HOSTS, the topology names of the nodes not
     applied yet, which join the new domain when they apply) or flagged: the upgrade must carry
-    everything else across unchanged."""
-    before, after = before or {}, after or {}
+    everything else across unchanged. ANM_TOPOLOGY (topology_info's answer from the first Admin Node
+    Manager) replaces the node's own topology file after the upgrade: the Admin Node Manager holds the
+    domain's topology, and a node's copy may lag behind the nodes that registered after it."""
+    before, after = before or {}, dict(after or {})
+    anm = topology_from_anm(anm_topology)
+    if anm is not None:
+        after["topology"] = anm
     diffs, notes = [], [QUOTA_RESET]
     for side, snap in (("before", before), ("after", after)):
         for item in snap.get("unread") or []:

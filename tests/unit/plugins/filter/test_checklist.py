@@ -142,3 +142,16 @@ def test_nodes_not_applied_yet_are_expected_missing_from_the_new_topology():
                                ("instances of GatewayGroup", "APIGateway2 on NodeB")]
     # without it, the same differences are flagged
     assert len(content_diff(before, after, "7.7")["flagged"]) == 3
+
+
+def test_the_first_anms_topology_replaces_a_nodes_stale_copy():
+    stale = snap(version="7.7")
+    stale["topology"]["hosts"] = ["NodeA"]
+    anm = {"product_version": "7.7", "hosts": [{"id": "host-1", "name": "NodeA"}, {"id": "host-2", "name": "NodeB"}],
+           "groups": [{"id": "group-2", "name": "GatewayGroup", "services": [
+               {"name": "APIGateway1", "type": "gateway", "host_name": "NodeA"},
+               {"name": "APIGateway2", "type": "gateway", "host_name": "NodeB"},
+               {"name": "Node Manager on NodeA", "type": "nodemanager", "host_name": "NodeA"}]}]}
+    assert content_diff(snap(), stale, "7.7")["flagged"] != []
+    assert content_diff(snap(), stale, "7.7", anm_topology=anm)["flagged"] == []
+    assert content_diff(snap(), stale, "7.7", anm_topology={"failed": True, "msg": "x"})["flagged"] != []
