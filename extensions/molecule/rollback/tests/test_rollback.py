@@ -62,3 +62,12 @@ def test_the_apply_report_carries_the_ledger():
     for node in NODES:
         assert report.cell(node, "ROLLBACK")["result"] == "RESTORE"
     assert {i["check"] for i in report.issues(phase="ROLLBACK")} == {"rollback-cassandra"}
+
+
+def test_the_services_point_at_the_old_installation_again(host):
+    # apply's after-upgrade steps pointed them at the new installation on node1 and node2
+    scripts = host.run("ls /etc/init.d/vshell-* | grep -v '\\.apigw-sysupgrade\\.orig$'").stdout.split()
+    assert scripts
+    for script in scripts:
+        text = host.file(script).content_string
+        assert 'VDISTDIR="%s"' % OLD in text and NEW not in text
