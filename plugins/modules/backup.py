@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: backup
 short_description: Back up the old API Gateway installation on a node before export, or restore it
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - The vendor's first preparation task is to back up the old installation's C(apigateway) folder on
     each node; no process needs to stop for it (upgrade_steps_extcass.md, "Task 1 - Back up the old

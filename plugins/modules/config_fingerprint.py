@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: config_fingerprint
 short_description: Record the old installation's configuration at export, and tell what changed since
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - The vendor forbids changing the old installation once sysupgrade has begun - no topology change, no
     deployment, no change to the admin user store or to API Manager's configuration - and a change made

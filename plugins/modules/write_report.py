@@ -17,7 +17,7 @@ description:
   - Every value in O(secrets) and in the variables named by O(secret_vars) is replaced by
     C(********) in every file.
   - Known sysupgrade messages get the remediation of the collection's issue catalogue.
-version_added: "1.0.0"
+version_added: 0.1.0
 author:
   - apigw.sysupgrade developers (!UNKNOWN)
 options:
