@@ -57,10 +57,11 @@ def is_volatile(relpath):
     return parts[-1].endswith(VOLATILE_SUFFIXES)
 
 
-def config_files(install_dir):
-    """Sorted relative paths (``/`` separators) of every configuration file of ``install_dir``."""
+def config_files(install_dir, tops=COVERED):
+    """Sorted relative paths (``/`` separators) of every configuration file of ``install_dir``
+    under the folders ``tops`` (by default all the configuration: ``conf`` and ``groups``)."""
     found = []
-    for top in COVERED:
+    for top in tops:
         base = os.path.join(install_dir, top)
         if os.path.isfile(base):
             found.append(top)
@@ -85,9 +86,10 @@ def combine(files):
     return digest.hexdigest()
 
 
-def fingerprint(install_dir):
-    """{"fingerprint": hex, "files": {relative path: sha256}} of ``install_dir``'s configuration."""
-    files = dict((rel, file_sha256(os.path.join(install_dir, rel))) for rel in config_files(install_dir))
+def fingerprint(install_dir, tops=COVERED):
+    """{"fingerprint": hex, "files": {relative path: sha256}} of ``install_dir``'s configuration
+    (or of the folders ``tops`` of it alone)."""
+    files = dict((rel, file_sha256(os.path.join(install_dir, rel))) for rel in config_files(install_dir, tops))
     return {"fingerprint": combine(files), "files": files}
 
 

@@ -275,8 +275,9 @@ class Preflight(object):
             self.check_jdbc_drivers(old, new)
             facts["ext_lib_jars"] = self.check_ext_lib(old, new)
         if old_ok:
+            # Only groups/ counts for the group digests: hashing conf/ too would be work thrown away.
             facts["group_fingerprints"] = config_fingerprint.group_fingerprints(
-                config_fingerprint.fingerprint(old)["files"])
+                config_fingerprint.fingerprint(old, tops=("groups",))["files"])
         return self.result(facts)
 
     def result(self, facts):

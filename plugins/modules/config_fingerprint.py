@@ -128,14 +128,12 @@ group_hosts:
   sample: {group-2: [NodeA, NodeB]}
 """
 
-import json
 import os
-import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint as fp
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, topology
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, json_store, topology
 
 STORE = os.path.join("upgrade", "apigw-sysupgrade", "export-fingerprint.json")
 
@@ -156,27 +154,9 @@ def group_hosts(old_install_dir):
 
 
 def read_stored(path):
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (IOError, OSError, ValueError):
-        return None
+    """The fingerprint stored at export, or None when missing or not in this module's shape."""
+    data = json_store.read_json(path)
     return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
-
-
-def write_atomically(path, data):
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        os.makedirs(folder, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".export-fingerprint-", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
-        os.chmod(tmp, 0o600)
-        os.rename(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def main():
@@ -209,7 +189,7 @@ def main():
         or stored.get("old_install_dir") != old
     if changed and not module.check_mode:
         try:
-            write_atomically(path, dict(now, old_install_dir=old,
+            json_store.write_json(path, dict(now, old_install_dir=old,
                                         taken=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
         except (IOError, OSError) as e:
             module.fail_json(msg="path: cannot store the fingerprint in %s: %s" % (path, e), **result)

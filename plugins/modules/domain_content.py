@@ -110,13 +110,12 @@ stored:
 
 import json
 import os
-import tempfile
 import time
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.urls import open_url
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import domain_content
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import domain_content, json_store
 
 
 def api_getter(module):
@@ -132,29 +131,6 @@ def api_getter(module):
         finally:
             answer.close()
     return get_json
-
-
-def write_store(path, content):
-    folder = os.path.dirname(path)
-    if not os.path.isdir(folder):
-        os.makedirs(folder, 0o700)
-    fd, tmp = tempfile.mkstemp(prefix=".content-", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(content, f, indent=1, sort_keys=True)
-        os.chmod(tmp, 0o600)
-        os.rename(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def read_store(path):
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (IOError, OSError, ValueError):
-        return None
 
 
 def main():
@@ -191,14 +167,14 @@ def main():
                 content["unread"].append("API Manager %s: %s" % (p["api_manager_url"], reason))
     changed, stored = False, ""
     if p["store"]:
-        before = read_store(p["store"])
+        before = json_store.read_json(p["store"])
         compare = dict(before or {}, taken=None)
         changed = before is None or compare != dict(content, taken=None)
         stored = p["store"]
     content["taken"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if changed and not module.check_mode:
         try:
-            write_store(p["store"], content)
+            json_store.write_json(p["store"], content)
         except (IOError, OSError) as e:
             module.fail_json(msg="store: cannot write %s: %s" % (p["store"], e))
     module.exit_json(changed=changed, content=content, unread=content["unread"], stored=stored)
