@@ -43,12 +43,12 @@ def old_topology(lab):
     token = base64.b64encode(("%s:%s" % (info["admin_username"], info["admin_password"])).encode()).decode()
     request.add_header("Authorization", "Basic " + token)
     context = ssl.create_default_context(cafile=str(lab.ca_path))
-    with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+    with urllib.request.build_opener(urllib.request.HTTPSHandler(context=context)).open(request, timeout=10) as answer:
         return json.loads(answer.read().decode())["result"]
 
 
 def healthcheck(lab, node):
-    with urllib.request.urlopen("http://%s:8080/healthchecklb" % lab.address(node), timeout=10) as answer:
+    with urllib.request.build_opener().open("http://%s:8080/healthchecklb" % lab.address(node), timeout=10) as answer:
         return answer.status
 
 

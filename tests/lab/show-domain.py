@@ -21,7 +21,7 @@ def main(lab_dir):
     token = "%s:%s" % (lab["admin_username"], lab["admin_password"])
     request.add_header("Authorization", "Basic " + base64.b64encode(token.encode()).decode())
     context = ssl.create_default_context(cafile=str(lab_dir / "ca.pem"))
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
+    with urllib.request.build_opener(urllib.request.HTTPSHandler(context=context)).open(request, timeout=10) as response:
         topology = json.loads(response.read().decode())["result"]
     listed = sorted(h["name"] for h in topology["hosts"])
     expected = sorted(h["topology_name"] for h in lab["hosts"])

@@ -85,7 +85,7 @@ def anm_topology(the_lab, node="node1"):
     request = urllib.request.Request("https://%s:8090/api/topology" % the_lab.address(node))
     token = base64.b64encode(("%s:%s" % (info["admin_username"], info["admin_password"])).encode()).decode()
     request.add_header("Authorization", "Basic " + token)
-    with urllib.request.urlopen(request, context=context, timeout=10) as response:
+    with urllib.request.build_opener(urllib.request.HTTPSHandler(context=context)).open(request, timeout=10) as response:
         return json.loads(response.read().decode())["result"]
 
 

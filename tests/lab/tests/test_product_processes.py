@@ -13,7 +13,7 @@ fresh = support.fresh  # the fixture, shared with the other product modules
 
 def health(p, node):
     try:
-        return urllib.request.urlopen("http://%s:8080/healthchecklb" % p.lab.address(node),
+        return urllib.request.build_opener().open("http://%s:8080/healthchecklb" % p.lab.address(node),
                                       timeout=2).status
     except urllib.error.HTTPError as e:
         return e.code

@@ -8,6 +8,11 @@ Texts without a section header are kept so, as the vendor page shows them; the l
 wraps the same texts in "[WARNING]/[ERROR] messages from [Check] :" sections, which the
 sectioned cases cover.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import io
 import os
 

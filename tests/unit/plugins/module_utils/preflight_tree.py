@@ -10,6 +10,11 @@
 
 No Ansible here: ``SubprocessModule`` is the one thing of an AnsibleModule the checks need.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 import socket

@@ -5,6 +5,11 @@ pin of the certificate the ANM serves; a forged certificate (another CA, the sam
 certificate for another host is refused at once and never retried; only an ANM that does not
 answer yet is waited for, and the wait has a deadline that says what it waited for.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import socket
 import time
 

@@ -1,4 +1,9 @@
 """The configuration fingerprint: what it covers, what it ignores, and that its order is stable."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint as fp

@@ -1,5 +1,10 @@
 """The domain content snapshot read from an installation's files (config_files_reference.md): topology,
 admin user names (never a credential), each group's policies and KPS collections, API Manager's lists."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 
 import pytest

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """file_migration: globs expanded in the old installation, the plan's rules, in order."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import file_migration as fm

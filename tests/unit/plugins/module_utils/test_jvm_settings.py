@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """jvm_settings: the -Xmx VMArg of jvm.xml set through an XML parser, everything else kept."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import jvm_settings

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """log_progress: a running step's log read a piece at a time gives the counts of the whole log."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import time
 

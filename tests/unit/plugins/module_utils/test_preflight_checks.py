@@ -5,6 +5,11 @@ The node (preflight_tree.Node) is healthy unless a test breaks one thing; each t
 exactly the expected finding comes back, naming the file or the variable, and that the checks that
 depend on a missing folder are skipped.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import collections
 import os
 import shutil

@@ -1,4 +1,9 @@
 """Process command helpers: command lines, the listing parser, discovery, -d/-k verification."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 import stat

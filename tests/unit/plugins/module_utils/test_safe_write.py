@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """safe_write: the original kept once, atomic replacement with mode and owner kept."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import stat
 

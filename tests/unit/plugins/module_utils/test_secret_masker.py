@@ -1,4 +1,9 @@
 # -*- coding: utf-8 -*-
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.secret_masker import MASK, SecretMasker
 
 

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """service_scripts: the vendor's VDISTDIR/VINSTDIR edit, line by line, on path boundaries."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import service_scripts as svc

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """Every documented option of every command becomes exactly the documented arguments (upgrade_script.md)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.step_commands import (

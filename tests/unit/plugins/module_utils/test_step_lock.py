@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """step_lock with real processes: one run at a time on a node, waits, timeouts, a dead holder."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 import signal

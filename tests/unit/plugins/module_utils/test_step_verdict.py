@@ -5,6 +5,11 @@ None of the prompt texts below is the lab's (tests/lab/product): they are shapes
 print. What is relied on is what the module sets up: answers on a pipe that is then closed (so
 nothing is echoed and a further read gets end-of-file), and the watchdog's time limit.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import step_verdict, step_watchdog

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """The watchdog really runs (with this interpreter): time limit, process group, stdin handling."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import subprocess
 import sys

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """The runner with the REAL module.run_command and a shell-script sysupgrade (no mocks)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import stat
 import time

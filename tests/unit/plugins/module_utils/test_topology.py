@@ -1,4 +1,9 @@
 """Topology parsing: the vendor sample, a 3-node domain, ANM detection, errors, local host."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import socket
 

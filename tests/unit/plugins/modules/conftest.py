@@ -5,6 +5,11 @@ Follows Ansible's documented unit-test pattern (set the module arguments, make e
 raise, mock run_command). ansible-core 2.19 replaced the old ``set_module_args`` trick with
 ``ansible.module_utils.testing.patch_module_args``; the older way is used when it is missing.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import contextlib
 import json
 import os

@@ -1,5 +1,10 @@
 """The backup module: a backup before export, its reuse, the free-space check, and restores that
 reproduce the old folder byte for byte."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import collections
 import hashlib
 import json

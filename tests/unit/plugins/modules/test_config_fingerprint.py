@@ -1,4 +1,9 @@
 """config_fingerprint: stored at export, compared before apply, with the changed files named."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 

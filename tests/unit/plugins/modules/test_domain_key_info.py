@@ -1,4 +1,9 @@
 """domain_key_info against real PKCS#12 files made with openssl, as a domain's domain.p12 is."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import subprocess
 

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """export / upgrade / apply / clean through their main(), with a fake sysupgrade behind run_command."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 

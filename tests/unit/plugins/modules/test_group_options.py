@@ -5,6 +5,11 @@ For each module of the group, its real argument spec is taken from its main() (A
 stopped as it is built) and the documented group defaults are validated against it with Ansible's
 own ArgumentSpecValidator, as ansible-core does when it merges module_defaults into a task.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import importlib
 import json
 import os

@@ -1,6 +1,11 @@
 """haproxy_server against a fake runtime API on a unix socket: the commands HAProxy's management
 guide documents, answered in HAProxy's own formats (``show servers state`` version 1, ``show stat``
 CSV), and a state that the ``set server`` commands really change."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import socket
 import threading
 

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """jvm_heap: -Xmx in system/conf/jvm.xml, the original kept once, check and diff modes."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import stat
 

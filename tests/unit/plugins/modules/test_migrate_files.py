@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """migrate_files: the vendor's QuickStart and SSO copies, modes kept, never an overwrite by default."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import stat
 

@@ -4,6 +4,11 @@
 The checks themselves are tested one by one in module_utils/test_preflight_checks.py; here the
 module runs through AnsibleModule with its real run_command on the same fake node.
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import collections
 import shutil
 

@@ -1,5 +1,9 @@
 """process: exact command lines per component and state, order, idempotence, check mode, failures."""
 
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import pytest
 
 from ansible.module_utils import basic

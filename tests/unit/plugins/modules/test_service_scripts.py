@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """service_scripts: init.d and systemd scripts moved to the new installation, originals kept once."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import stat
 

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """The step modules take the node's sysupgrade lock before deciding anything (a real second process holds it)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import os
 import time
 

@@ -1,5 +1,10 @@
 # -*- coding: utf-8 -*-
 """step_progress: a running step's log counts, the job's age, and the other run it waits for."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 import os
 import time

@@ -1,4 +1,9 @@
 """topology_info: both sources, local facts, and every failure naming the file or URL."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
 import json
 
 import pytest
