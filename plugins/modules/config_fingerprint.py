@@ -190,7 +190,7 @@ def main():
     if changed and not module.check_mode:
         try:
             json_store.write_json(path, dict(now, old_install_dir=old,
-                                        taken=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+                                             taken=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
         except (IOError, OSError) as e:
             module.fail_json(msg="path: cannot store the fingerprint in %s: %s" % (path, e), **result)
     module.exit_json(changed=changed, **result)

@@ -14,7 +14,7 @@ fresh = support.fresh  # the fixture, shared with the other product modules
 def health(p, node):
     try:
         return urllib.request.build_opener().open("http://%s:8080/healthchecklb" % p.lab.address(node),
-                                      timeout=2).status
+                                                  timeout=2).status
     except urllib.error.HTTPError as e:
         return e.code
     except OSError:
