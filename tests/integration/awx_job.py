@@ -92,19 +92,38 @@ def split_credentials(inventory):
     return taken
 
 
+def _default_is_valid(question, value):
+    """AWX's survey validation of a default (awx/main/models/mixins.py): a default that fails it is
+    not sent at all."""
+    kind = question["type"]
+    low, high = question.get("min"), question.get("max")
+    if kind in ("text", "textarea", "password"):
+        return isinstance(value, str) and (low in ("", None) or len(value) >= int(low)) \
+            and (high in ("", None) or len(value) <= int(high))
+    if kind == "integer":
+        return type(value) is int and (low in ("", None) or value >= int(low)) \
+            and (high in ("", None) or value <= int(high))
+    if kind == "float":
+        return type(value) in (int, float)
+    choices = question.get("choices") or []
+    if isinstance(choices, str):
+        choices = [c for c in choices.splitlines() if c.strip()]
+    if kind == "multiplechoice":
+        return value in choices
+    if kind == "multiselect":
+        return isinstance(value, list) and all(v in choices for v in value)
+    return False
+
+
 def survey_defaults(survey_path):
-    """The extra variables AWX adds for a survey nobody changed: each question's default, typed as
-    AWX types it (integer/float questions give numbers); empty text defaults are left out."""
+    """The extra variables AWX adds for a survey nobody changed: each question's default that
+    passes the survey's own validation (an empty text default is sent as ""; an empty multiple
+    choice default is not sent)."""
     answers = {}
     for question in json.loads(Path(survey_path).read_text())["spec"]:
         default = question.get("default")
-        if default in (None, ""):
-            continue
-        if question["type"] == "integer":
-            default = int(default)
-        elif question["type"] == "float":
-            default = float(default)
-        answers[question["variable"]] = default
+        if default is not None and _default_is_valid(question, default):
+            answers[question["variable"]] = default
     return answers
 
 
