@@ -101,10 +101,11 @@ def _default_is_valid(question, value):
         return isinstance(value, str) and (low in ("", None) or len(value) >= int(low)) \
             and (high in ("", None) or len(value) <= int(high))
     if kind == "integer":
-        return type(value) is int and (low in ("", None) or value >= int(low)) \
+        # AWX checks the exact type: True is no integer answer.
+        return isinstance(value, int) and not isinstance(value, bool) and (low in ("", None) or value >= int(low)) \
             and (high in ("", None) or value <= int(high))
     if kind == "float":
-        return type(value) in (int, float)
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     choices = question.get("choices") or []
     if isinstance(choices, str):
         choices = [c for c in choices.splitlines() if c.strip()]
@@ -165,8 +166,8 @@ class AwxJob:
                 for e in self.of("runner_on_failed")]
 
     def tail(self, chars=6000):
-        return "job %s: status %s rc %s\n%s\n%s" % (self.ident, self.status, self.rc, self.stdout[-chars:],
-                                                      self.runner_output[-2000:])
+        return "job %s: status %s rc %s\n%s\n%s" % (
+            self.ident, self.status, self.rc, self.stdout[-chars:], self.runner_output[-2000:])
 
     def __repr__(self):
         return self.tail()
@@ -182,9 +183,11 @@ class AwxJobLauncher:
         self.inventory = lab_inventory_json(lab)
         self.credential = split_credentials(self.inventory)
 
-    def launch(self, job_id, template_name, playbook, survey=None, limit=None):
+    def launch(self, job_id, template_name, playbook, survey=None, limit=None, playbook_text=None, job_timeout=None):
         """Run ``playbook`` (a path under playbooks/) as job ``job_id`` of job template
-        ``template_name`` with the survey answers ``survey``; return the finished AwxJob."""
+        ``template_name`` with the survey answers ``survey``; return the finished AwxJob.
+        ``playbook_text``: write this playbook into the project as ``playbook`` first."""
+        job_timeout = job_timeout or self.job_timeout
         pdd = Path(tempfile.mkdtemp(prefix="awx_%s_" % job_id, dir=self.root))  # JOB_FOLDER_PREFIX
         os.chmod(pdd, stat.S_IRWXU)
         for sub in ("inventory", "env"):
@@ -220,8 +223,8 @@ class AwxJobLauncher:
         os.close(handle)
         _write(Path(cred_path), _unsafe_yaml(self.credential, unsafe=set(self.credential)), stat.S_IRUSR)
 
-        _write(pdd / "env" / "settings", json.dumps({"job_timeout": self.job_timeout,
-                                                      "suppress_ansible_output": True}))
+        _write(pdd / "env" / "settings", json.dumps({
+            "job_timeout": job_timeout, "suppress_ansible_output": True}))
         _write(pdd / "env" / "envvars", json.dumps({
             "JOB_ID": str(job_id),
             "INVENTORY_ID": "1",
@@ -231,6 +234,8 @@ class AwxJobLauncher:
             "AWX_HOST": "https://awx.example",
         }))
         shutil.copytree(REPO / "playbooks", pdd / "project" / "playbooks")
+        if playbook_text is not None:
+            (pdd / "project" / playbook).write_text(playbook_text)
 
         args = ["-e", "@" + cred_path]
         if limit:
@@ -253,7 +258,7 @@ class AwxJobLauncher:
         proc = subprocess.run([str(VENV_BIN / "python"), "-c", _DRIVER], input=json.dumps(params),
                               capture_output=True, text=True, env=env, cwd=str(pdd),
                               start_new_session=True,  # no controlling terminal
-                              timeout=self.job_timeout + 120, check=False)
+                              timeout=job_timeout + 120, check=False)
         elapsed = time.monotonic() - started
         status, rc = None, None
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]

@@ -73,6 +73,7 @@ def step_runs(lab):
 def assert_no_prompt(job):
     """No event waited for input, and the job ended on its own, well within the bound."""
     assert not job.of("playbook_on_vars_prompt"), job
+
     # runner_on_start comes before the task's conditions are evaluated: a pause whose start is
     # followed by its skip never prompted; any other started pause did (or hung).
     def pauses(*names):
@@ -120,6 +121,25 @@ def test_test_upgrade_job_passes_and_hands_its_stats_over(awx, awx_lab):
     assert stats["apigw_apply_mode"] == ""
     folder = Path(stats["apigw_report_folder"])
     assert folder.parent == awx.report_dir and (folder / "report.json").is_file(), stats["apigw_report_folder"]
+
+
+PROMPTING_PLAYBOOK = """\
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Ask something
+      ansible.builtin.pause:
+        prompt: Type yes to continue
+"""
+
+
+def test_a_prompt_would_hang_the_job_and_be_caught(awx):
+    """The control for assert_no_prompt: under ansible-runner (pexpect, as in AWX) a pause that
+    prompts waits for an answer nobody gives until the job timeout."""
+    job = awx.launch(100, "control", "playbooks/prompt.yml", playbook_text=PROMPTING_PLAYBOOK, job_timeout=5)
+    assert job.status == "timeout", job
+    with pytest.raises(AssertionError, match="a pause ran under AWX"):
+        assert_no_prompt(job)
 
 
 def test_apply_without_confirmation_is_refused_for_an_approval_node_and_changes_nothing(awx, awx_lab):
