@@ -28,10 +28,11 @@ NODES = ["node1", "node2", "node3"]
 def awx_lab(lab_pool):
     """A vendor 3-node lab of this module's own: these jobs apply the upgrade, so the shared lab of
     the other modules is released first and this one is taken down after (lab_factory's pattern,
-    at module scope so that the four jobs share one lab)."""
+    at module scope so that the four jobs share one lab). Cassandra asks for a login, so that the
+    credential carries its password too (sysupgrade upgrade takes it on its command line)."""
     lab_pool.release()
     lab = Lab()
-    lab.up("vendor-3-node")
+    lab.up("vendor-3-node", cassandra_auth=True)
     try:
         yield lab
     finally:
@@ -201,6 +202,8 @@ def test_no_secret_in_any_event_stdout_artifact_or_report(awx, awx_lab):
     if not awx.jobs:
         pytest.skip("no job ran")
     secrets = secrets_of(awx_lab, awx)
+    # The credential, not the inventory, carried every secret the jobs used.
+    assert {"apigw_admin_password", "apigw_domain_passphrase", "apigw_cassandra_password"} <= set(awx.credential)
     assert len(secrets) >= 3, "expected the admin password, the passphrase and the lab's passwords"
     # The inventory AWX wrote for the job too: the credential, not the inventory, holds them.
     folders = [job.artifact_dir for job in awx.jobs.values()] + [awx.report_dir]
