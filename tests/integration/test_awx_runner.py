@@ -162,8 +162,9 @@ def test_apply_without_confirmation_is_refused_for_an_approval_node_and_changes_
                if e["event_data"].get("res", {}).get("changed")]
     assert changed == [], changed
     assert step_runs(awx_lab) == before
-    # The refusal ends the run before the summary: no set_stats, so a workflow reads no artifacts.
-    assert job.artifact_data == {}, job.artifact_data
+    # The refusal ends the run before the summary; what a workflow's failure branch reads instead:
+    assert job.artifact_data == {"apigw_refused": "not confirmed",
+                                 "apigw_refused_variable": "apigw_apply_confirmed"}, job.artifact_data
 
 
 def test_apply_on_the_first_admin_node_manager_then_the_rest(awx, awx_lab):
