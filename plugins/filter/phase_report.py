@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.apigw.sysupgrade.plugins.filter.phase_clock import phase_timing
+
 PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE")
 # Which registered variable holds each phase's result on a host.
 PHASE_VARS = {
@@ -250,6 +252,31 @@ def _table(rows, phases):
     return [sep, fmt(header), sep] + [fmt(line) for line in body] + [sep]
 
 
+# The rolling apply's own phases (apigw_zdu, filter zdu_mark): cells of their own where they ran.
+ROLLING_PHASES = ("PRE-APPLY", "POST-APPLY")
+# A cell with one of these results did not run in this run: it has no times.
+NOT_RUN_NOW = ("SKIPPED", "NOT RUN") + LEDGER_STATES
+
+
+def _add_times(row, hv):
+    """Each cell's start, end and seconds (phase_clock.phase_timing); None for a phase that did not
+    run in this run, even when an earlier phase record is still on the host."""
+    zdu = hv.get("apigw_zdu") or {}
+    clock = hv.get("apigw_phase_times") or {}
+    for phase in ROLLING_PHASES:
+        entry = zdu.get(phase)
+        if isinstance(entry, dict) and entry.get("start") is not None:
+            result = entry.get("result") or "NOT RUN"
+            row["phases"][phase] = {"result": "FAILED" if result == "RUNNING" else result, "warnings": 0,
+                                    "errors": 0, "message": str(entry.get("message") or "")}
+    for phase, cell in row["phases"].items():
+        if cell["result"] in NOT_RUN_NOW:
+            cell.update(start=None, end=None, seconds=None)
+            continue
+        registered = hv.get(PHASE_VARS[phase]) if phase in STEP_PHASES else None
+        cell.update(phase_timing(registered, clock.get(phase), zdu.get(phase)))
+
+
 def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
                  command_prefix="ansible-playbook", completed=None, first_anm=None, ledger=None,
                  rollback=False):
@@ -267,6 +294,7 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
             row["ledger_restores"] = (ledger.get(h) or {}).get("restores") or []
         elif ROLLBACK in phases:
             row["phases"][ROLLBACK] = _cell(None)
+        _add_times(row, hostvars[h])
         rows.append(row)
     issues = [issue for row in rows for issue in _issues(row, hostvars[row["host"]])]
     _count_listed_errors(rows, issues)

@@ -84,7 +84,8 @@ def test_action_masks_the_inventory_secrets_it_reads_itself(tmp_path):
     with mock.patch.object(wr.ActionBase, "run", return_value={}):
         result = action.run(task_vars={"apigw_admin_password": SECRET, "apigw_domain_passphrase": "",
                                        "unrelated": "visible"})
-    assert sorted(result["files"]) == ["junit.xml", "report.html", "report.json", "report.md"]
+    # the run's four files, and the campaign index rebuilt beside the run folder
+    assert sorted(result["files"]) == ["index.html", "index.json", "junit.xml", "report.html", "report.json", "report.md"]
     for path in result["files"].values():
         with open(path, encoding="utf-8") as handle:
             assert SECRET not in handle.read()
