@@ -108,7 +108,11 @@ def _row(host, hv, gone, completed):
         if warning["phase"] in cells:
             cells[warning["phase"]] = dict(cells[warning["phase"]], warnings=cells[warning["phase"]]["warnings"] + 1)
     already = any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values())
-    if not already and (hv.get("apigw_node_failed") or gone):
+    if hv.get("apigw_window_refused"):
+        # Refused by the apply window before it started (filter apply_window_verdict): nothing ran
+        # on the node, so its APPLY is NOT RUN, with the reason, not a failure of the node.
+        cells["APPLY"] = dict(cells["APPLY"], message=str(hv["apigw_window_refused"]))
+    elif not already and (hv.get("apigw_node_failed") or gone):
         # The node failed (a recorded failure, such as a check before apply) or left the play
         # (unreachable) in a task that is not a phase's own result: that happened during the
         # first phase it had not finished.
@@ -167,6 +171,8 @@ def _issues(row, hv):
                 add(phase, issue["severity"], issue.get("check"), issue.get("message", ""))
     for warning in _run_warnings(hv):
         add(warning.get("phase", ""), "warning", warning.get("check"), warning["message"])
+    if hv.get("apigw_window_refused"):
+        add("APPLY", "error", "apply-window", hv["apigw_window_refused"])
     rollback = hv.get("apigw_rollback") or {}
     for problem in rollback.get("problems") or []:
         add(ROLLBACK, "error", "rollback", problem)

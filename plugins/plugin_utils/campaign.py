@@ -110,8 +110,13 @@ def _result(cells, phase):
 
 
 def _outcome(report, playbook, hosts):
-    if (report.get("run") or {}).get("refused"):
+    run = report.get("run") or {}
+    if run.get("refused"):
         return "refused"
+    if run.get("window_refused"):
+        # The apply window stopped the run before a node: partial when some node applied first.
+        applied = any(_result(_cells(report, h), "APPLY") == "PASSED" for h in hosts)
+        return "partial" if applied else "refused"
     results = [_result(_cells(report, h), p) for h in hosts for p in _cells(report, h)]
     if any(r in BAD for r in results):
         return "failed"
