@@ -137,10 +137,12 @@ class ActionModule(ActionBase):
             return result
         waiter = _StepWait(self, task_vars or {}, args)
         result.update(waiter.wait())
-        # When the step ran on this node (controller clock, epoch seconds): the report's phase
-        # times (filter phase_clock's contract), per node, whatever the other nodes took.
-        result["timing"] = {"start": waiter.started if waiter.started is not None else waiter.waiting_since,
-                            "end": self._now()}
+        # When the step ran on this node (epoch seconds; filter phase_clock's contract), per node,
+        # whatever the other nodes took: the step module's own measure of sysupgrade when it has
+        # one, else the controller's view of the job (a job that ended without the module's result).
+        if not isinstance(result.get("timing"), dict):
+            result["timing"] = {"start": waiter.started if waiter.started is not None else waiter.waiting_since,
+                                "end": self._now()}
         return result
 
     # -- what the wait needs from Ansible (a fake replaces these in the unit tests) -------------

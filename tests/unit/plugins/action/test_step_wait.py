@@ -350,3 +350,10 @@ def test_clock_format():
     assert sw.clock(3725.9) == "1:02:05"
     assert sw.describe_counts(None) == "no log yet"
     assert sw.describe_counts({"warning": 1, "error": 2}) == "1 warning, 2 errors"
+
+
+def test_the_step_modules_own_timing_is_kept(shown):
+    # a job that ended before the wait began: only the module knows when sysupgrade really ran
+    own = dict(STEP_RESULT, timing={"start": 900.0, "end": 942.0})
+    result, _node, _action, _clock = run([("finished", own)])
+    assert result["timing"] == {"start": 900.0, "end": 942.0}
