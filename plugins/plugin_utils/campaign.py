@@ -215,7 +215,7 @@ def forecast(hosts, first_anm, nodes, phases, window_end=None, now=None):
         out.append({"host": h, "seconds": round(seconds, 1), "basis": basis, "start": iso(start), "end": iso(end),
                     "fits": None if window_end is None or end is None else end <= window_end})
         start = end
-    total = round(sum(n["seconds"] for n in out), 1)
+    total = round(float(sum(n["seconds"] for n in out)), 1)
     return {"window_end": iso(window_end), "nodes": out, "total_seconds": total,
             "ends": out[-1]["end"] if out else None}
 
