@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Whether a node's apply may start within the apply window (apigw_apply_window_end).
 
-The forecast comes from the campaign's history, the run folders' report.json files on the
-controller (plugin_utils/campaign.py), so that this run's earlier nodes count too: their report
-is written before the next node starts only at the end of the run, so the index is rebuilt here
-from the reports as they are.
+The forecast comes from the campaign's history: the run folders' report.json files on the
+controller (plugin_utils/campaign.py), read afresh before each node. A run writes its own report at
+its end, so the nodes applied earlier in the same run are not measured yet: the forecast then rests
+on the earlier runs' measures (apply --limit on the first Admin Node Manager gives one).
 """
 from __future__ import absolute_import, division, print_function
 
