@@ -135,7 +135,14 @@ class ActionModule(ActionBase):
         if not job.get("ansible_job_id"):
             result.update(failed=True, msg="job: not the result of a task run with async and poll: 0 (no ansible_job_id)")
             return result
-        result.update(_StepWait(self, task_vars or {}, args).wait())
+        waiter = _StepWait(self, task_vars or {}, args)
+        result.update(waiter.wait())
+        # When the step ran on this node (epoch seconds; filter phase_clock's contract), per node,
+        # whatever the other nodes took: the step module's own measure of sysupgrade when it has
+        # one, else the controller's view of the job (a job that ended without the module's result).
+        if not isinstance(result.get("timing"), dict):
+            result["timing"] = {"start": waiter.started if waiter.started is not None else waiter.waiting_since,
+                                "end": self._now()}
         return result
 
     # -- what the wait needs from Ansible (a fake replaces these in the unit tests) -------------

@@ -12,12 +12,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import fcntl
+import json
 import os
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import report_render
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign, report_render
+
+try:
+    from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign_render
+except ImportError:
+    # The campaign page's renderer is written separately (issue 13); until it is there, index.html
+    # is a placeholder that points at index.json, so the index itself is never held up by it.
+    campaign_render = None
 
 # The inventory interface's secrets (README): masked in every file of the report folder.
 DEFAULT_SECRET_VARS = ("apigw_admin_password", "apigw_domain_passphrase", "apigw_cassandra_password")
@@ -77,6 +86,87 @@ def secure_tree(dest, secrets):
     return masked
 
 
+# The phases whose log is the vendor's own, fetched beside the report (logs/<host>/<step>.log).
+VENDOR_LOG_STEP = {"EXPORT": "export", "UPGRADE": "upgrade", "APPLY": "apply"}
+
+
+def _phase_log_text(report, row, phase, cell):
+    """A controller-side log of one phase that has no vendor log: what the report knows of it."""
+    lines = ["%s %s on %s (run %s)" % (report.get("playbook", ""), phase, row["host"], report.get("generated", "")),
+             "result:  %s" % cell.get("result"),
+             "start:   %s" % cell.get("start"), "end:     %s" % cell.get("end"),
+             "seconds: %s" % cell.get("seconds")]
+    if cell.get("message"):
+        lines.append("message: %s" % cell["message"])
+    issues = [i for i in report.get("issues") or [] if i.get("host") == row["host"] and i.get("phase") == phase]
+    lines += ["%s [%s]: %s" % (i.get("severity"), i.get("check"), i.get("message")) for i in issues]
+    return "\n".join(lines) + "\n"
+
+
+def phase_logs(report, dest):
+    """Give every cell that ran in this run a ``log`` link inside the run folder (None for the
+    others): the vendor's log for the sysupgrade steps when it was fetched, else a small log written
+    here (logs/<host>/<phase>.log). Returns the report with the links."""
+    links = report.get("logs") or {}
+    rows = []
+    for row in report.get("rows") or []:
+        row = dict(row, phases=dict(row.get("phases") or {}))
+        for phase, cell in row["phases"].items():
+            cell = dict(cell)
+            if not cell.get("start"):
+                cell["log"] = None
+            elif (links.get(row["host"]) or {}).get(VENDOR_LOG_STEP.get(phase)) and \
+                    os.path.isfile(os.path.join(dest, links[row["host"]][VENDOR_LOG_STEP[phase]])):
+                cell["log"] = links[row["host"]][VENDOR_LOG_STEP[phase]]
+            else:
+                link = "logs/%s/%s.log" % (row["host"], phase.lower())
+                # The vendor's log keeps its step name (apply.log): a phase's own log never takes it.
+                if phase in VENDOR_LOG_STEP:
+                    link = "logs/%s/%s-controller.log" % (row["host"], phase.lower())
+                path = os.path.join(dest, link)
+                os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(_phase_log_text(report, row, phase, cell))
+                cell["log"] = link
+            row["phases"][phase] = cell
+        rows.append(row)
+    return dict(report, rows=rows)
+
+
+def _write_atomic(path, text):
+    """0600 from the start, renamed into place: a reader never sees half an index."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def write_index(report_dir, secrets, now=None, window_end=None):
+    """Rebuild index.json and index.html in REPORT_DIR from every run folder's report.json, under
+    an exclusive lock (two runs of the same domain could end together). Returns their paths."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    lock_path = os.path.join(report_dir, ".index.lock")
+    fd = os.open(lock_path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        index = campaign.build_index(campaign.read_reports(report_dir), now, window_end=window_end)
+        index = report_render.mask_data(index, secrets)
+        paths = {"index.json": os.path.join(report_dir, "index.json"), "index.html": os.path.join(report_dir, "index.html")}
+        _write_atomic(paths["index.json"], report_render.mask(json.dumps(index, indent=2, sort_keys=True), secrets))
+        if campaign_render is not None:
+            html = campaign_render.render_index_html(index)
+        else:
+            html = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Upgrade campaign</title></head>'
+                    '<body><p>The campaign page is not rendered by this version; read '
+                    '<a href="index.json">index.json</a>.</p></body></html>\n')
+        _write_atomic(paths["index.html"], report_render.mask(html, secrets))
+        return dict((k, os.path.abspath(v)) for k, v in paths.items())
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 def write_report(report, dest, secrets):
     """Render, mask and write each file; returns {name: path}."""
     os.makedirs(dest, mode=0o700, exist_ok=True)
@@ -123,7 +213,15 @@ class ActionModule(ActionBase):
                 if value not in (None, ""):
                     secrets.append(value)
         secrets = [str(s) for s in secrets]
-        masked = secure_tree(dest, secrets) if os.path.isdir(dest) else []
+        os.makedirs(dest, mode=0o700, exist_ok=True)
+        report = phase_logs(report, dest)
+        masked = secure_tree(dest, secrets)
         paths = write_report(report, dest, secrets)
+        window_end = (report.get("run") or {}).get("window_end")
+        try:
+            window = campaign.parse_time(window_end, "apigw_apply_window_end") if window_end else None
+            paths.update(write_index(os.path.dirname(os.path.abspath(dest)), secrets, window_end=window))
+        except (OSError, campaign.CampaignError) as exc:
+            raise AnsibleActionFail("the campaign index beside %s could not be written: %s" % (dest, exc))
         result.update(changed=True, dest=os.path.abspath(dest), files=paths, masked=masked)
         return result

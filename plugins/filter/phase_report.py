@@ -10,6 +10,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.apigw.sysupgrade.plugins.filter.phase_clock import phase_timing
+
 PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE")
 # Which registered variable holds each phase's result on a host.
 PHASE_VARS = {
@@ -106,7 +108,11 @@ def _row(host, hv, gone, completed):
         if warning["phase"] in cells:
             cells[warning["phase"]] = dict(cells[warning["phase"]], warnings=cells[warning["phase"]]["warnings"] + 1)
     already = any(c["result"] in ("FAILED", "UNREACHABLE") for c in cells.values())
-    if not already and (hv.get("apigw_node_failed") or gone):
+    if hv.get("apigw_window_refused"):
+        # Refused by the apply window before it started (filter apply_window_verdict): nothing ran
+        # on the node, so its APPLY is NOT RUN, with the reason, not a failure of the node.
+        cells["APPLY"] = dict(cells["APPLY"], message=str(hv["apigw_window_refused"]))
+    elif not already and (hv.get("apigw_node_failed") or gone):
         # The node failed (a recorded failure, such as a check before apply) or left the play
         # (unreachable) in a task that is not a phase's own result: that happened during the
         # first phase it had not finished.
@@ -165,6 +171,8 @@ def _issues(row, hv):
                 add(phase, issue["severity"], issue.get("check"), issue.get("message", ""))
     for warning in _run_warnings(hv):
         add(warning.get("phase", ""), "warning", warning.get("check"), warning["message"])
+    if hv.get("apigw_window_refused"):
+        add("APPLY", "error", "apply-window", hv["apigw_window_refused"])
     rollback = hv.get("apigw_rollback") or {}
     for problem in rollback.get("problems") or []:
         add(ROLLBACK, "error", "rollback", problem)
@@ -250,6 +258,31 @@ def _table(rows, phases):
     return [sep, fmt(header), sep] + [fmt(line) for line in body] + [sep]
 
 
+# The rolling apply's own phases (apigw_zdu, filter zdu_mark): cells of their own where they ran.
+ROLLING_PHASES = ("PRE-APPLY", "POST-APPLY")
+# A cell with one of these results did not run in this run: it has no times.
+NOT_RUN_NOW = ("SKIPPED", "NOT RUN") + LEDGER_STATES
+
+
+def _add_times(row, hv):
+    """Each cell's start, end and seconds (phase_clock.phase_timing); None for a phase that did not
+    run in this run, even when an earlier phase record is still on the host."""
+    zdu = hv.get("apigw_zdu") or {}
+    clock = hv.get("apigw_phase_times") or {}
+    for phase in ROLLING_PHASES:
+        entry = zdu.get(phase)
+        if isinstance(entry, dict) and entry.get("start") is not None:
+            result = entry.get("result") or "NOT RUN"
+            row["phases"][phase] = {"result": "FAILED" if result == "RUNNING" else result, "warnings": 0,
+                                    "errors": 0, "message": str(entry.get("message") or "")}
+    for phase, cell in row["phases"].items():
+        if cell["result"] in NOT_RUN_NOW:
+            cell.update(start=None, end=None, seconds=None)
+            continue
+        registered = hv.get(PHASE_VARS[phase]) if phase in STEP_PHASES else None
+        cell.update(phase_timing(registered, clock.get(phase), zdu.get(phase)))
+
+
 def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
                  command_prefix="ansible-playbook", completed=None, first_anm=None, ledger=None,
                  rollback=False):
@@ -267,6 +300,7 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
             row["ledger_restores"] = (ledger.get(h) or {}).get("restores") or []
         elif ROLLBACK in phases:
             row["phases"][ROLLBACK] = _cell(None)
+        _add_times(row, hostvars[h])
         rows.append(row)
     issues = [issue for row in rows for issue in _issues(row, hostvars[row["host"]])]
     _count_listed_errors(rows, issues)

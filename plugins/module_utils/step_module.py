@@ -187,6 +187,8 @@ class StepWorkflow:
             stdout=run["stdout"],
             stderr=run["stderr"],
             duration=run["duration"],
+            # When sysupgrade itself ran (the node's clock, epoch seconds): the report's phase times.
+            timing={"start": run["started"], "end": run["started"] + run["duration"]},
             timed_out=run["timed_out"],
             answered_on_stdin=run["answered_on_stdin"],
         )

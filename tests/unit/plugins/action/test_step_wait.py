@@ -143,7 +143,10 @@ def run(script, clock=None, **args):
 
 def test_finished_at_the_first_poll_gives_the_step_modules_own_result(shown):
     result, node, _action, clock = run([("finished", STEP_RESULT)])
+    timing = result.pop("timing")
     assert result == STEP_RESULT
+    # the job's start (from its age on the node) and the controller's time at the end
+    assert timing["start"] < timing["end"] == clock.now()
     for key in ("started", "finished", "results_file", "ansible_job_id"):
         assert key not in result
     assert clock.sleeps == []  # asked at once: the job had already ended
@@ -191,6 +194,7 @@ def test_a_short_poll_interval_skips_the_longer_first_delays(shown):
 
 def test_a_step_that_ends_during_the_wait_on_the_node_is_seen_at_once(shown):
     result, node, _action, clock = run([("running", None), ("ends", STEP_RESULT)], poll_interval=15)
+    assert result.pop("timing") == {"start": 997.0, "end": clock.now()}
     assert result == STEP_RESULT
     # the second poll's wait on the node ended with the job: its result is read at once, no third poll
     assert clock.sleeps == [1, 0.5]
@@ -230,6 +234,7 @@ def test_a_drop_then_an_answer_carries_on(shown):
     script = [("running", {"error": 0, "warning": 1, "info": 0}), ("drop", None), ("drop", None), ("drop", None),
               ("running", {"error": 0, "warning": 3, "info": 0}), ("finished", STEP_RESULT)]
     result, node, action, clock = run(script, unreachable_grace=300, poll_interval=15)
+    assert result.pop("timing")["end"] == clock.now()  # the wait's end, drops included
     assert result == STEP_RESULT
     assert "unreachable" not in result
     assert node.resets == 3
@@ -345,3 +350,10 @@ def test_clock_format():
     assert sw.clock(3725.9) == "1:02:05"
     assert sw.describe_counts(None) == "no log yet"
     assert sw.describe_counts({"warning": 1, "error": 2}) == "1 warning, 2 errors"
+
+
+def test_the_step_modules_own_timing_is_kept(shown):
+    # a job that ended before the wait began: only the module knows when sysupgrade really ran
+    own = dict(STEP_RESULT, timing={"start": 900.0, "end": 942.0})
+    result, _node, _action, _clock = run([("finished", own)])
+    assert result["timing"] == {"start": 900.0, "end": 942.0}

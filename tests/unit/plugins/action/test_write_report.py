@@ -84,7 +84,50 @@ def test_action_masks_the_inventory_secrets_it_reads_itself(tmp_path):
     with mock.patch.object(wr.ActionBase, "run", return_value={}):
         result = action.run(task_vars={"apigw_admin_password": SECRET, "apigw_domain_passphrase": "",
                                        "unrelated": "visible"})
-    assert sorted(result["files"]) == ["junit.xml", "report.html", "report.json", "report.md"]
+    # the run's four files, and the campaign index rebuilt beside the run folder
+    assert sorted(result["files"]) == ["index.html", "index.json", "junit.xml", "report.html", "report.json", "report.md"]
     for path in result["files"].values():
         with open(path, encoding="utf-8") as handle:
             assert SECRET not in handle.read()
+
+
+def _timed_report():
+    rep = sample_report()
+    row = rep["rows"][0]
+    for phase in ("PREFLIGHT", "EXPORT"):
+        row["phases"][phase] = dict(row["phases"].get(phase) or {"result": "PASSED", "warnings": 0, "errors": 0, "message": ""},
+                                    result="PASSED", start="2026-12-01T14:00:00Z", end="2026-12-01T14:00:05Z", seconds=5.0)
+    rep["logs"] = {row["host"]: {"export": "logs/%s/export.log" % row["host"]}}
+    return rep
+
+
+def test_every_phase_that_ran_links_a_real_log_in_the_run_folder(tmp_path):
+    rep = _timed_report()
+    host = rep["rows"][0]["host"]
+    (tmp_path / "logs" / host).mkdir(parents=True)
+    (tmp_path / "logs" / host / "export.log").write_text("vendor log\n")
+    out = wr.phase_logs(rep, str(tmp_path))
+    cells = out["rows"][0]["phases"]
+    assert cells["EXPORT"]["log"] == "logs/%s/export.log" % host  # the vendor's own
+    assert cells["PREFLIGHT"]["log"] == "logs/%s/preflight.log" % host
+    text = (tmp_path / cells["PREFLIGHT"]["log"]).read_text()
+    assert "PASSED" in text and "2026-12-01T14:00:05Z" in text
+    assert all(c["log"] is None for p, c in cells.items() if p not in ("PREFLIGHT", "EXPORT"))
+    # without the vendor's log fetched, the controller's own log of the step, not a dead link
+    (tmp_path / "logs" / host / "export.log").unlink()
+    assert wr.phase_logs(rep, str(tmp_path))["rows"][0]["phases"]["EXPORT"]["log"] == "logs/%s/export-controller.log" % host
+
+
+def test_the_index_is_rebuilt_from_every_run_folder(tmp_path):
+    import json
+    for name in ("20261201T140000Z-test_upgrade", "20261201T140500Z-apply"):
+        rep = dict(_timed_report(), playbook=name.split("-", 1)[1], generated=name[:16])
+        wr.write_report(rep, str(tmp_path / name), [SECRET])
+    paths = wr.write_index(str(tmp_path), [SECRET])
+    first = (tmp_path / "index.json").read_text()
+    index = json.loads(first)
+    assert [r["id"] for r in index["runs"]] == ["20261201T140000Z-test_upgrade", "20261201T140500Z-apply"]
+    assert stat.S_IMODE(os.stat(paths["index.json"]).st_mode) == 0o600 and os.path.isfile(paths["index.html"])
+    wr.write_index(str(tmp_path), [SECRET])
+    again = json.loads((tmp_path / "index.json").read_text())
+    assert dict(again, updated=None) == dict(index, updated=None)  # idempotent

@@ -24,9 +24,12 @@ def test_cells_follow_what_happened():
     report = phase_report(["node1", "node2", "node3"], HOSTVARS, gone_hosts=["node3"],
                           phases=["PREFLIGHT", "EXPORT", "UPGRADE"])
     rows = {r["host"]: r["phases"] for r in report["rows"]}
-    assert rows["node1"]["PREFLIGHT"] == {"result": "PASSED", "warnings": 1, "errors": 0, "message": ""}
+    # no phase clock on these hosts: the times are unknown (None), not made up
+    assert rows["node1"]["PREFLIGHT"] == {"result": "PASSED", "warnings": 1, "errors": 0, "message": "",
+                                          "start": None, "end": None, "seconds": None}
     assert rows["node1"]["EXPORT"]["result"] == "PASSED" and rows["node1"]["EXPORT"]["warnings"] == 1
-    assert rows["node2"]["UPGRADE"] == {"result": "FAILED", "warnings": 0, "errors": 2, "message": "upgrade failed"}
+    assert rows["node2"]["UPGRADE"] == {"result": "FAILED", "warnings": 0, "errors": 2, "message": "upgrade failed",
+                                        "start": None, "end": None, "seconds": None}
     # node3 left the play without a recorded failure: unreachable during export.
     assert rows["node3"]["EXPORT"]["result"] == "UNREACHABLE"
     assert rows["node3"]["UPGRADE"]["result"] == "NOT RUN"
@@ -215,3 +218,27 @@ def test_a_rollback_run_shows_its_result_and_resumes_only_failed_rollbacks():
     assert [r["command"].split("   #")[0] for r in report["resume"]] == [
         "ansible-playbook -i inv.yml apigw.sysupgrade.rollback --limit node2"]
     assert "node2 ROLLBACK error [rollback]: start old: refused" in report["issue_lines"]
+
+
+def test_cells_carry_the_times_of_the_phases_that_ran_now():
+    hv = {"node1": {"apigw_preflight": {"status": "PASSED", "problems": [], "notes": []},
+                    "apigw_phase_times": {"PREFLIGHT": {"start": 0.0, "end": 2.26}, "VERIFY": {"start": 9.0, "end": None}},
+                    "apigw_export": dict(step(), timing={"start": 3.0, "end": 13.04}),
+                    "apigw_upgrade": step(changed=False),  # skipped: done already
+                    "apigw_zdu": {"PRE-APPLY": {"result": "PASSED", "start": 20.0, "end": 25.0, "message": ""}}}}
+    cells = phase_report(["node1"], hv)["rows"][0]["phases"]
+    assert cells["PREFLIGHT"]["start"] == "1970-01-01T00:00:00Z" and cells["PREFLIGHT"]["seconds"] == 2.3
+    assert cells["EXPORT"]["end"] == "1970-01-01T00:00:13Z" and cells["EXPORT"]["seconds"] == 10.0  # the step's own
+    assert (cells["UPGRADE"]["start"], cells["UPGRADE"]["seconds"]) == (None, None)  # SKIPPED: no times
+    assert cells["VERIFY"]["result"] == "NOT RUN" and cells["VERIFY"]["start"] is None  # a stale clock entry is not used
+    assert cells["PRE-APPLY"]["result"] == "PASSED" and cells["PRE-APPLY"]["seconds"] == 5.0
+
+
+def test_a_node_refused_by_the_apply_window_did_not_fail():
+    hv = {"node2": {"apigw_node_failed": True, "apigw_node_failure": "node2 is not started: ...",
+                    "apigw_window_refused": "node2 is not started: ... (apigw_apply_window_end)"}}
+    report = phase_report(["node2"], hv)
+    cell = report["rows"][0]["phases"]["APPLY"]
+    assert cell["result"] == "NOT RUN" and "apigw_apply_window_end" in cell["message"]
+    assert [i["check"] for i in report["issues"]] == ["apply-window"]
+    assert report["resume"][0]["host"] == "node2"

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright: apigw.sysupgrade developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Whether a node's apply may start within the apply window (apigw_apply_window_end).
+
+The forecast comes from the campaign's history: the run folders' report.json files on the
+controller (plugin_utils/campaign.py), read afresh before each node. A run writes its own report at
+its end, so the nodes applied earlier in the same run are not measured yet: the forecast then rests
+on the earlier runs' measures (apply --limit on the first Admin Node Manager gives one).
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign
+
+OPTION = "apigw_apply_window_end"
+
+
+def apply_window_verdict(window_end, host, report_dir, now=None, reports=None):
+    """'' when HOST may start its apply now, else the refusal naming the node, its forecast, the
+    window's end and the option. An empty WINDOW_END means no window; a bad one fails at once
+    (HOST none: only check the value). REPORTS ([(folder, report)]) replace reading REPORT_DIR."""
+    if window_end in (None, ""):
+        return ""
+    try:
+        end = campaign.parse_time(window_end, OPTION)
+    except campaign.CampaignError as exc:
+        raise AnsibleFilterError(str(exc))
+    if not host:
+        return ""
+    now = campaign.parse_time(now, "now") if now else datetime.datetime.now(datetime.timezone.utc)
+    if reports is None:
+        reports = campaign.read_reports(report_dir)
+    index = campaign.build_index(reports, now, window_end=end)
+    return campaign.window_verdict(host, index, end, now)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"apply_window_verdict": apply_window_verdict}

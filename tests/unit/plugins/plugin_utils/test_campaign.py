@@ -1,0 +1,172 @@
+"""campaign.build_index, the next command, node states, the forecast and the apply window."""
+import datetime
+import json
+import pathlib
+
+import pytest
+
+from ansible_collections.apigw.sysupgrade.plugins.filter import apply_window, phase_clock
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign
+
+DATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "campaign"
+NOW = datetime.datetime(2026, 12, 1, 15, 0, 0, tzinfo=datetime.timezone.utc)
+
+
+def cell(result, start=None, seconds=None, message=""):
+    if start is None:
+        return {"result": result, "warnings": 0, "errors": 0, "message": message, "start": None, "end": None, "seconds": None}
+    begin = datetime.datetime(2026, 12, 1, 14, 0, start, tzinfo=datetime.timezone.utc)
+    return {"result": result, "warnings": 0, "errors": 0, "message": message, "start": campaign.iso(begin),
+            "end": campaign.iso(begin + datetime.timedelta(seconds=seconds)), "seconds": float(seconds),
+            "log": "logs/x/%s.log" % result.lower()}
+
+
+def report(playbook, rows, hosts, started, refused=False, limit=None):
+    return {"playbook": playbook, "generated": started, "rows": [{"host": h, "phases": p} for h, p in rows.items()],
+            "run": {"started": started, "ended": started, "hosts": hosts, "limit": limit, "first_anm": "node1",
+                    "refused": refused, "mode": "standard" if playbook == "apply" else None,
+                    "versions": {"old": "7.5.3", "new": "7.7"}, "inventory_hosts": ["node1", "node2", "node3"]}}
+
+
+TESTED = {"PREFLIGHT": cell("PASSED", 1, 2), "EXPORT": cell("PASSED", 3, 10), "UPGRADE": cell("PASSED", 13, 20),
+          "APPLY": cell("NOT RUN")}
+APPLIED = {"STOP-OLD": cell("PASSED", 1, 3), "APPLY": cell("PASSED", 4, 30), "VERIFY": cell("PASSED", 34, 2),
+           "POST-UPGRADE": cell("PASSED", 36, 5)}
+WAITING = {"EXPORT": cell("SKIPPED", message="done in an earlier run (export complete)"),
+           "UPGRADE": cell("SKIPPED", message="done in an earlier run (upgrade complete)"), "APPLY": cell("NOT RUN")}
+HOSTS = ["node1", "node2", "node3"]
+
+
+def campaign_reports():
+    return [("20261201T140300Z-apply", report("apply", {"node1": APPLIED, "node2": WAITING, "node3": WAITING},
+                                              ["node1"], "2026-12-01T14:03:00Z", limit="node1")),
+            ("20261201T140000Z-test_upgrade", report("test_upgrade", dict((h, TESTED) for h in HOSTS), HOSTS,
+                                                     "2026-12-01T14:00:00Z"))]
+
+
+def test_runs_are_listed_oldest_first_with_their_outcome_and_limit():
+    index = campaign.build_index(campaign_reports(), NOW)
+    assert [r["id"] for r in index["runs"]] == ["20261201T140000Z-test_upgrade", "20261201T140300Z-apply"]
+    assert [r["outcome"] for r in index["runs"]] == ["passed", "passed"]
+    assert index["runs"][1]["limit"] == ["node1"] and index["runs"][1]["mode"] == "standard"
+    assert index["runs"][0]["report"] == "20261201T140000Z-test_upgrade/report.html"
+
+
+def test_node_states_and_the_next_command_follow_the_campaign():
+    index = campaign.build_index(campaign_reports(), NOW)
+    assert {h: n["state"] for h, n in index["nodes"].items()} == {
+        "node1": "applied", "node2": "test upgrade passed", "node3": "test upgrade passed"}
+    assert index["nodes"]["node1"]["version"] == "7.7" and index["nodes"]["node2"]["version"] == "7.5.3"
+    assert index["nodes"]["node2"]["last_run"] == "20261201T140000Z-test_upgrade"  # not in the limited apply
+    assert index["next_command"] == "ansible-playbook apigw.sysupgrade.apply -e apigw_apply_confirmed=true"
+
+
+def test_next_command_before_the_first_anm_and_when_done():
+    only_tested = campaign.build_index(campaign_reports()[1:], NOW)
+    assert only_tested["next_command"].endswith("apply --limit node1 -e apigw_apply_confirmed=true")
+    done = campaign.build_index(campaign_reports() + [("20261201T141000Z-apply", report(
+        "apply", dict((h, APPLIED) for h in HOSTS), HOSTS, "2026-12-01T14:10:00Z"))], NOW)
+    assert done["next_command"] is None and "complete" in done["next_why"]
+    assert campaign.build_index([], NOW)["next_command"] is None
+
+
+def test_a_failed_test_upgrade_sends_back_to_test_upgrade():
+    failed = dict(TESTED, UPGRADE=cell("FAILED", 13, 20))
+    index = campaign.build_index([("20261201T140000Z-test_upgrade", report(
+        "test_upgrade", {"node1": TESTED, "node2": failed, "node3": TESTED}, HOSTS, "2026-12-01T14:00:00Z"))], NOW)
+    assert index["runs"][0]["outcome"] == "failed"
+    assert index["nodes"]["node2"]["state"] == "test upgrade failed" and index["nodes"]["node2"]["last_result"] == "FAILED"
+    assert index["next_command"] == "ansible-playbook apigw.sysupgrade.test_upgrade"
+
+
+def test_a_refused_run_changes_no_node_state():
+    reports = campaign_reports() + [("20261201T140500Z-apply", report(
+        "apply", {"node1": APPLIED, "node2": WAITING, "node3": WAITING}, ["node2", "node3"], "2026-12-01T14:05:00Z",
+        refused=True))]
+    index = campaign.build_index(reports, NOW)
+    assert index["runs"][-1]["outcome"] == "refused"
+    assert index["nodes"]["node2"]["state"] == "test upgrade passed"
+
+
+def test_phases_list_every_timed_cell_with_its_log_in_the_run_folder():
+    index = campaign.build_index(campaign_reports(), NOW)
+    timed = [p for p in index["phases"] if p["run"] == "20261201T140300Z-apply"]
+    assert [p["phase"] for p in timed] == ["STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE"]  # untimed cells left out
+    assert timed[1]["seconds"] == 30.0 and timed[1]["log"] == "20261201T140300Z-apply/logs/x/passed.log"
+
+
+def test_forecast_uses_the_measured_apply_of_applied_nodes_in_order():
+    index = campaign.build_index(campaign_reports(), NOW, window_end=NOW + datetime.timedelta(seconds=60))
+    nodes = index["forecast"]["nodes"]
+    assert [n["host"] for n in nodes] == ["node2", "node3"]
+    assert [n["seconds"] for n in nodes] == [40.0, 40.0]  # 3 + 30 + 2 + 5 on node1
+    assert "measured apply on node1" in nodes[0]["basis"]
+    assert [n["fits"] for n in nodes] == [True, False]  # 40 s, then 80 s: past the 60 s window
+    assert index["forecast"]["total_seconds"] == 80.0 and index["forecast"]["ends"] == "2026-12-01T15:01:20Z"
+
+
+def test_forecast_without_applied_nodes_is_estimated_from_export_and_upgrade_first_anm_first():
+    index = campaign.build_index(campaign_reports()[1:], NOW)
+    nodes = index["forecast"]["nodes"]
+    assert [n["host"] for n in nodes] == HOSTS and nodes[0]["seconds"] == 30.0  # 10 + 20
+    assert nodes[0]["basis"].startswith("estimated from export+upgrade") and nodes[0]["fits"] is None
+
+
+def test_window_verdict_refuses_a_node_that_would_end_after_the_window():
+    reports = campaign_reports()
+    assert apply_window.apply_window_verdict("", "node2", "/nonexistent", reports=reports) == ""
+    ok = apply_window.apply_window_verdict("2026-12-01T17:00:00+01:00", "node2", "", now="2026-12-01T15:00:00Z",
+                                           reports=reports)
+    assert ok == ""  # 17:00+01:00 is 16:00Z: an hour for a 40 s forecast
+    late = apply_window.apply_window_verdict("2026-12-01T15:00:05Z", "node2", "", now="2026-12-01T15:00:00Z",
+                                             reports=reports)
+    for word in ("node2", "40.0 s", "2026-12-01T15:00:05Z", "apigw_apply_window_end"):
+        assert word in late
+    assert apply_window.apply_window_verdict("2026-12-01T15:00:05Z", "node1", "", now="2026-12-01T15:00:00Z",
+                                             reports=reports) == ""  # applied already: stays done
+
+
+@pytest.mark.parametrize("value", ["tonight", "2026-12-01T22:00:00", "22:00"])
+def test_a_bad_window_end_fails_naming_the_option(value):
+    with pytest.raises(Exception) as err:
+        apply_window.apply_window_verdict(value, None, "")
+    assert "apigw_apply_window_end" in str(err.value)
+
+
+def test_phase_clock_records_start_end_and_closes_open_phases():
+    record = phase_clock.phase_clock({}, "VERIFY", "start", at=100)
+    record = phase_clock.phase_clock(record, "VERIFY", "end", at=112.34)
+    record = phase_clock.phase_clock(record, "POST-UPGRADE", "start", at=113)
+    closed = phase_clock.phase_clock(record, None, "close", at=120)
+    assert closed == {"VERIFY": {"start": 100.0, "end": 112.34}, "POST-UPGRADE": {"start": 113.0, "end": 120.0}}
+    assert record["POST-UPGRADE"]["end"] is None  # a copy: the input is unchanged
+    assert phase_clock.phase_timing(None, closed["VERIFY"]) == {
+        "start": "1970-01-01T00:01:40Z", "end": "1970-01-01T00:01:52Z", "seconds": 12.3}
+    # the step's own timing wins over the clock
+    assert phase_clock.phase_timing({"timing": {"start": 0, "end": 5}}, closed["VERIFY"])["seconds"] == 5.0
+    with pytest.raises(ValueError):
+        phase_clock.phase_clock({}, "VERIFY", "begin")
+
+
+def test_real_reports_index_including_one_written_before_times_existed():
+    # Trimmed report.json files of a lab campaign: a test_upgrade written before run times existed,
+    # then test_upgrade, apply --limit node1, apply refused by a 5 s window, apply.
+    reports = [(p.parent.name, json.loads(p.read_text())) for p in sorted(DATA.glob("*/report.json"))]
+    index = campaign.build_index(reports, NOW)
+    assert [(r["playbook"], r["outcome"]) for r in index["runs"]] == [
+        ("test_upgrade", "passed"), ("test_upgrade", "passed"), ("apply", "passed"), ("apply", "refused"),
+        ("apply", "passed")]
+    old = index["runs"][0]
+    assert old["started"] is not None and old["limit"] is None  # from the folder's stamp
+    assert not [p for p in index["phases"] if p["run"] == old["id"]]  # no times then: no phase listed
+    assert index["runs"][2]["limit"] == ["node1"] and index["runs"][2]["mode"] == "standard"
+    assert {h: (n["state"], n["version"]) for h, n in index["nodes"].items()} == dict(
+        (h, ("applied", "7.7")) for h in ("node1", "node2", "node3"))
+    assert index["next_command"] is None and index["forecast"]["nodes"] == []
+    for entry in index["phases"]:
+        assert entry["start"] <= entry["end"] and entry["seconds"] >= 0
+        assert entry["log"].startswith(entry["run"] + "/logs/" + entry["host"] + "/")
+    applied = set((p["host"], p["phase"]) for p in index["phases"] if p["run"] == index["runs"][-1]["id"])
+    assert {("node2", "APPLY"), ("node3", "VERIFY"), ("node3", "POST-UPGRADE")} <= applied
+    # rebuilt from the same files: the same index
+    assert campaign.build_index(list(reversed(reports)), NOW) == index
