@@ -15,7 +15,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent.parent
 sys.path.insert(0, str(REPO / "tests" / "lab"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
+from browser import png_size, render_in_chromium  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from lablib.testing import Lab  # noqa: E402  pylint: disable=wrong-import-position
 
 RECAP_LINE = re.compile(r"^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$")
@@ -177,32 +179,6 @@ class Report(object):
     def files_text(self):
         """The text of every file in the folder, logs included, by path."""
         return {p: p.read_text(errors="replace") for p in self.path.rglob("*") if p.is_file()}
-
-
-def render_in_chromium(page, screenshot):
-    """Load PAGE (a file) in headless Chromium (Debian's package, installed by scripts/bootstrap):
-    save a 1280x900 screenshot to SCREENSHOT and return the DOM as the browser built it.
-
-    No network: background services and component updates are off, so Chromium makes no
-    connection of its own (the machine has no route out)."""
-    import subprocess
-    import tempfile
-
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    if screenshot.exists():
-        screenshot.unlink()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--window-size=1280,900"]
-    url = page.resolve().as_uri()
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["chromium"] + flags + ["--user-data-dir=" + profile, "--screenshot=" + str(screenshot), url],
-                       check=True, capture_output=True, timeout=120)
-    with tempfile.TemporaryDirectory() as profile:
-        dom = subprocess.run(["chromium"] + flags + ["--user-data-dir=" + profile, "--dump-dom", url],
-                             check=True, capture_output=True, text=True, timeout=120).stdout
-    assert screenshot.is_file(), "Chromium wrote no screenshot"
-    return dom
 
 
 STATUS_ROW = re.compile(r'^\s*"(\S+)\s*\| (.*)",?\s*$')

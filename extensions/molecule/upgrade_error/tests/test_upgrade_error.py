@@ -81,10 +81,7 @@ def test_report_renders_in_a_browser(lab):
     dom = vh.render_in_chromium(report.path / "report.html", shot)
     cell = lxml.html.fromstring(dom).xpath('//tr[@data-host="node2"]/td[@data-phase="UPGRADE"]')[0]
     assert vh.cell_counts(cell.text_content()) == ("FAILED", 0, 1)
-    png = shot.read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (1280, 900)
+    assert vh.png_size(shot) == (1280, 900)
 
 
 def test_workflow_stats_say_not_ready(steps):
