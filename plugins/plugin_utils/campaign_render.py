@@ -22,6 +22,7 @@ except ImportError:
     HAS_LXML = False
 
 from ansible_collections.apigw.sysupgrade.plugins.filter.phase_report import format_seconds
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.report_render import _md_escape
 
 # Idle time between runs longer than this is cut out of the time axis and drawn as a break: a
 # campaign spans hours or days, its runs minutes; drawn to scale, the bars would be slivers.
@@ -393,3 +394,32 @@ def render_index_html(index):
                E.H2("Runs"), _runs(index),
                E.H2("Phases per node"), *_phase_tables(index)))
     return "<!DOCTYPE html>\n" + html.tostring(doc, encoding="unicode", pretty_print=True)
+
+
+def _md(text):
+    return _md_escape("" if text is None else text)
+
+
+def render_index_markdown(index):
+    """The same story as text, for a terminal, a ticket or a chat: next command, nodes, runs,
+    forecast (the timeline is the HTML page's)."""
+    lines = ["# API Gateway upgrade campaign", "", "Updated: %s UTC" % _when(index.get("updated")), "", "## Next", ""]
+    command = index.get("next_command")
+    lines += (["```", str(command), "```", ""] if command else ["Nothing to run next.", ""]) + [_md(index.get("next_why")), ""]
+    lines += ["## Nodes", "", "| Node | State | Version | Last run | Result |", "|---|---|---|---|---|"]
+    for host, node in sorted((index.get("nodes") or {}).items()):
+        lines.append("| %s |" % " | ".join(_md(v) for v in (host, node.get("state"), node.get("version"),
+                                                             node.get("last_run"), node.get("last_result"))))
+    lines += ["", "## Runs", "", "| Run | Playbook | Started (UTC) | Duration | Outcome |", "|---|---|---|---|---|"]
+    for run in index.get("runs") or []:
+        name = "[%s](%s)" % (_md(run["id"]), run["report"]) if run.get("report") else _md(run["id"])
+        lines.append("| %s | %s | %s | %s | %s |" % (name, _md(run.get("playbook")), _when(run.get("started")),
+                                                     _duration(run.get("seconds")), _md(run.get("outcome"))))
+    nodes = (index.get("forecast") or {}).get("nodes") or []
+    if nodes:
+        lines += ["", "## Apply window forecast", "", "| Node | Expected | Basis | End (UTC) | Window |", "|---|---|---|---|---|"]
+        for node in nodes:
+            mark = {True: "fits", False: "**exceeds window**"}.get(node.get("fits"), "no window set")
+            lines.append("| %s | %s | %s | %s | %s |" % (_md(node["host"]), _duration(node.get("seconds")),
+                                                         _md(node.get("basis")), _when(node.get("end")), mark))
+    return "\n".join(lines) + "\n"

@@ -215,3 +215,13 @@ def test_the_page_is_self_contained(index):
     doc = html.fromstring(text)
     assert not doc.xpath("//script | //link | //img | //iframe")
     assert "http://" not in text and "https://" not in text
+
+
+def test_markdown_tells_the_same_story(index):
+    md = cr.render_index_markdown(index)
+    assert "```\n%s\n```" % index["next_command"] in md
+    assert "| [20261201T090200Z-test_upgrade](20261201T090200Z-test_upgrade/report.html) | test_upgrade | " \
+           "2026-12-01 09:02:00 | 23 min 52 s | failed |" in md
+    assert "| node3 | 10 min 35 s | node1's apply, stop to post-upgrade (measured) | 2026-12-01 14:06:10 | " \
+           "**exceeds window** |" in md
+    assert "| node1 | applied | 7.7.20240830 | 20261201T133000Z-apply | PASSED |" in md
