@@ -155,9 +155,9 @@ def _runs_by_id(index):
 
 def _domain(index):
     domain = index.get("domain") or {}
+    hosts = ", ".join(str(h) for h in domain.get("hosts") or []) or "none"
     return E.P("First Admin Node Manager: ", E.STRONG(str(domain.get("first_anm") or "unknown")),
-               "; nodes: %s; updated %s UTC." % (", ".join(str(h) for h in domain.get("hosts") or []) or "none",
-                                                _when(index.get("updated"))))
+               "; nodes: %s; updated %s UTC." % (hosts, _when(index.get("updated"))))
 
 
 def _next(index):
@@ -338,8 +338,8 @@ def _forecast_marks(axis, index, lanes):
             continue
         start, end = epoch(node["start"]), epoch(node["end"])
         y = AXIS_PX + lanes.index(node["host"]) * LANE_PX
-        marks.append(_svg("rect", _svg("title", "forecast %s: %s (%s)" % (node["host"], format_seconds(node["seconds"]),
-                                                                        node.get("basis"))),
+        tip = "forecast %s: %s (%s)" % (node["host"], format_seconds(node["seconds"]), node.get("basis"))
+        marks.append(_svg("rect", _svg("title", tip),
                           **{"class": "forecast" + (" over" if node.get("fits") is False else ""),
                              "x": "%.2f" % (LABEL_PX + x_at(axis, start)), "y": y + 4,
                              "width": "%.2f" % max((end - start) * axis["scale"], 1.0), "height": LANE_PX - 8,
@@ -408,8 +408,8 @@ def render_index_markdown(index):
     lines += (["```", str(command), "```", ""] if command else ["Nothing to run next.", ""]) + [_md(index.get("next_why")), ""]
     lines += ["## Nodes", "", "| Node | State | Version | Last run | Result |", "|---|---|---|---|---|"]
     for host, node in sorted((index.get("nodes") or {}).items()):
-        lines.append("| %s |" % " | ".join(_md(v) for v in (host, node.get("state"), node.get("version"),
-                                                             node.get("last_run"), node.get("last_result"))))
+        cells = (host, node.get("state"), node.get("version"), node.get("last_run"), node.get("last_result"))
+        lines.append("| %s |" % " | ".join(_md(v) for v in cells))
     lines += ["", "## Runs", "", "| Run | Playbook | Started (UTC) | Duration | Outcome |", "|---|---|---|---|---|"]
     for run in index.get("runs") or []:
         name = "[%s](%s)" % (_md(run["id"]), run["report"]) if run.get("report") else _md(run["id"])

@@ -68,8 +68,8 @@ def test_bar_widths_are_proportional_to_seconds(index_dom):
              if float(r.get("data-seconds")) >= 10]  # a bar has at least 1 px; longer ones are to scale
     longest = max(found, key=lambda r: float(r.get("data-seconds")))
     scale = float(longest.get("width")) / float(longest.get("data-seconds"))
-    for bar in found:  # to the page's 0.01 px
-        assert abs(float(bar.get("width")) - float(bar.get("data-seconds")) * scale) < 0.02, bar.attrib
+    for rect in found:  # to the page's 0.01 px
+        assert abs(float(rect.get("width")) - float(rect.get("data-seconds")) * scale) < 0.02, rect.attrib
     # node1's 17-minute upgrade is drawn wider than all of its apply-day bars together.
     node1 = _bars(index_dom, "node1")
     [upgrade] = [float(r.get("width")) for r in node1 if r.get("data-phase") == "UPGRADE"]
