@@ -103,7 +103,8 @@ def time_axis(intervals, width=CHART_PX, max_idle=IDLE_GAP_SECONDS, break_px=BRE
 
 def x_at(axis, moment):
     """Where the time MOMENT (epoch seconds) is drawn: inside its segment to scale; a moment in a
-    break is drawn at the break's start (no bar starts or ends there: the gaps are idle)."""
+    break is drawn where the next busy period starts (nothing drawn starts or ends in a gap: every
+    time drawn is part of the intervals the axis was built from)."""
     for segment in axis["segments"]:
         if moment <= segment["end"]:
             return segment["x"] + max(moment - segment["start"], 0) * axis["scale"]

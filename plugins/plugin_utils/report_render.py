@@ -206,7 +206,9 @@ def render_junit(report):
         for p in phases:
             cell = row["phases"].get(p, {})
             state = cell.get("result", "NOT RUN")
-            case = etree.SubElement(suite, "testcase", name=p, classname=str(row["host"]), time="0")
+            seconds = cell.get("seconds")
+            case = etree.SubElement(suite, "testcase", name=p, classname=str(row["host"]),
+                                    time="%.1f" % seconds if seconds is not None else "0")
             counts["tests"] += 1
             mine = [i for i in issues if i.get("host") == row["host"] and i.get("phase") == p]
             detail = "\n".join(

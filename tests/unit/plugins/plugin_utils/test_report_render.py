@@ -165,3 +165,10 @@ def test_rolling_report_shows_the_vendors_zdu_table_in_html_and_markdown():
 def test_standard_report_has_no_zdu_table():
     assert "Zero-downtime" not in rr.render_html(sample_report())
     assert "Zero-downtime" not in rr.render_markdown(sample_report())
+
+
+def test_junit_cases_carry_the_phase_time():
+    tree = etree.fromstring(rr.render_junit(timed_report()).encode("utf-8"))
+    etree.XMLSchema(etree.parse(XSD)).assertValid(tree)
+    assert tree.xpath('//testsuite[@name="node1"]/testcase[@name="UPGRADE"]/@time') == ["185.0"]
+    assert tree.xpath('//testsuite[@name="node1"]/testcase[@name="STOP-OLD"]/@time') == ["0"]
