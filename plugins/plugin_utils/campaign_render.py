@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import re
 
 try:  # lxml is a controller requirement (requirements/controller.txt)
     from lxml import html
@@ -43,6 +44,8 @@ def epoch(iso):
     if not iso:
         return None
     text = str(iso).replace("Z", "+00:00")
+    # Before Python 3.11, fromisoformat reads only 3 or 6 digits of a fraction: pad or cut to 6.
+    text = re.sub(r"\.(\d+)", lambda m: "." + (m.group(1) + "000000")[:6], text)
     moment = datetime.datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)

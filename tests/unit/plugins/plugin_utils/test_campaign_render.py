@@ -73,6 +73,9 @@ def test_ticks_label_each_busy_period_and_stay_few():
 def test_iso_times_with_z_and_fractions_read_on_python_39():
     assert cr.epoch("1970-01-01T00:01:00Z") == 60
     assert cr.epoch("1970-01-01T00:01:00.500Z") == 60.5
+    assert cr.epoch("1970-01-01T00:01:00.25Z") == 60.25
+    assert cr.epoch("1970-01-01T00:01:00.123456789Z") == pytest.approx(60.123456)
+    assert cr.epoch("1970-01-01T01:01:00+01:00") == 60
     assert cr.epoch(None) is None
 
 
