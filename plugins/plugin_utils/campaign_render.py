@@ -342,7 +342,7 @@ def _forecast_marks(axis, index, lanes):
             continue
         start, end = epoch(node["start"]), epoch(node["end"])
         y = AXIS_PX + lanes.index(node["host"]) * LANE_PX
-        tip = "forecast %s: %s (%s)" % (node["host"], format_seconds(node["seconds"]), node.get("basis"))
+        tip = "forecast %s: %s (%s)" % (node["host"], _duration(node.get("seconds")) or "unknown", node.get("basis"))
         marks.append(_svg("rect", _svg("title", tip),
                           **{"class": "forecast" + (" over" if node.get("fits") is False else ""),
                              "x": "%.2f" % (LABEL_PX + x_at(axis, start)), "y": y + 4,

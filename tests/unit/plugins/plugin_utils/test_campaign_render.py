@@ -195,6 +195,12 @@ def test_without_a_window_nothing_is_marked(index):
     assert not doc.xpath("//svg//g[@class='window']")
 
 
+def test_a_forecast_without_seconds_renders(index):
+    index["forecast"]["nodes"][0]["seconds"] = None
+    doc = page(index)
+    assert "forecast node2: unknown" in doc.xpath("//svg//rect[@class='forecast'][@data-host='node2']/title/text()")[0]
+
+
 def test_an_empty_index_renders():
     doc = page({"schema": 1, "updated": None, "domain": {"first_anm": None, "hosts": []}, "runs": [],
                 "nodes": {}, "next_command": None, "next_why": "", "phases": [], "forecast": {}})
