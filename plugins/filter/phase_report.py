@@ -241,14 +241,46 @@ def _count_listed_errors(rows, issues):
             cell["errors"] = max(cell["errors"], listed)
 
 
-def _table(rows, phases):
-    def text(cell):
-        if cell["result"] in ("NOT RUN", "SKIPPED") + LEDGER_STATES and not (cell["warnings"] or cell["errors"]):
-            return cell["result"]
-        return "%s W%d E%d" % (cell["result"], cell["warnings"], cell["errors"])
+def format_seconds(seconds):
+    """A duration as people read it on a report: '41 s', '3 min 05 s', '1 h 02 min'."""
+    whole = int(round(seconds))
+    if seconds < 0.5:
+        return "<1 s"
+    if whole < 60:
+        return "%d s" % whole
+    if whole < 3600:
+        return "%d min %02d s" % divmod(whole, 60)
+    return "%d h %02d min" % (whole // 3600, whole % 3600 // 60)
 
+
+def _plural(count, word):
+    return "%d %s%s" % (count, word, "" if count == 1 else "s")
+
+
+def cell_parts(cell):
+    """What a phase's cell says, in order: its result, its duration when it ran, and its warnings
+    and errors only when there are some ("W0 E0" on every cell hid the cells that had any)."""
+    parts = [cell.get("result", "NOT RUN")]
+    if cell.get("seconds") is not None:
+        parts.append(format_seconds(cell["seconds"]))
+    if cell.get("warnings"):
+        parts.append(_plural(cell["warnings"], "warning"))
+    if cell.get("errors"):
+        parts.append(_plural(cell["errors"], "error"))
+    return parts
+
+
+# The console keeps to ASCII (a job's output may pass through a terminal or log that is not UTF-8).
+CONSOLE_SEPARATOR = ", "
+
+
+def cell_text(cell, separator=CONSOLE_SEPARATOR):
+    return separator.join(cell_parts(cell))
+
+
+def _table(rows, phases):
     header = ["NODE"] + list(phases)
-    body = [[r["host"]] + [text(r["phases"].get(p) or _cell(None)) for p in phases] for r in rows]
+    body = [[r["host"]] + [cell_text(r["phases"].get(p) or _cell(None)) for p in phases] for r in rows]
     widths = [max(len(line[i]) for line in [header] + body) for i in range(len(header))]
     sep = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
 

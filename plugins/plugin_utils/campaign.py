@@ -8,7 +8,7 @@ it from all of them, so that nothing is lost when a run is removed or rewritten,
 twice gives the same index. A report written before run times existed (no ``run`` block, no phase
 times) still indexes, with null times.
 
-The forecast of the apply window (``forecast``) is documented in docs/report.md: per node still to
+The forecast of the apply window (``forecast``) is documented in docs/reports.md: per node still to
 apply, the measured apply time (STOP-OLD + APPLY + VERIFY + POST-UPGRADE) of the nodes already
 applied (the longest one, to stay on the safe side), else an ASSUMPTION: the node's own measured
 export + upgrade (the vendor gives no apply duration; apply replays what upgrade produced).
@@ -188,7 +188,7 @@ def next_step(hosts, first_anm, nodes):
 
 def forecast(hosts, first_anm, nodes, phases, window_end=None, now=None):
     """The apply window's forecast for the nodes not applied yet, serially, the first Admin Node
-    Manager first, then inventory order (docs/report.md states the rule and its assumption)."""
+    Manager first, then inventory order (docs/reports.md states the rule and its assumption)."""
     last = {}  # (host, phase) -> seconds, the newest run's measure wins
     for entry in phases:
         if entry.get("seconds") is not None and entry.get("result") in ("PASSED",):
@@ -221,7 +221,7 @@ def forecast(hosts, first_anm, nodes, phases, window_end=None, now=None):
 
 
 def build_index(reports, now, window_end=None):
-    """The index (schema in docs/report.md) from REPORTS: [(folder name, report.json dict)], any
+    """The index (schema in docs/reports.md) from REPORTS: [(folder name, report.json dict)], any
     order. NOW is a datetime (the index's time, and the forecast's start)."""
     runs, phases, nodes = [], [], {}
     first_anm, inventory = None, []

@@ -32,8 +32,49 @@ def _phases(report):
     return [p for p in PHASES if any(p in r.get("phases", {}) for r in rows)] or list(PHASES)
 
 
-def _cell_text(cell):
-    return "%s (W%d E%d)" % (cell.get("result", "NOT RUN"), cell.get("warnings", 0), cell.get("errors", 0))
+# Pages may use a middle dot between a cell's parts; the console keeps to ASCII commas.
+SEPARATOR = " \u00b7 "
+
+
+def cell_links(cell):
+    """A cell's parts as (text, href): the duration links to the phase's log, or, when the time is
+    unknown, a "log" part does; (phase_report.cell_parts says what the parts are)."""
+    parts = [(text, None) for text in phase_report.cell_parts(cell)]
+    log = cell.get("log")
+    if log and cell.get("seconds") is not None:
+        parts[1] = (parts[1][0], log)
+    elif log:
+        parts.append(("log", log))
+    return parts
+
+
+def _md_cell(cell):
+    return SEPARATOR.join(_md_escape("[%s](%s)" % (text, href) if href else text) for text, href in cell_links(cell))
+
+
+def html_cell(phase, cell):
+    """A grid cell, its text joined as on the console but with a middle dot, its duration a link to
+    the phase's log; its seconds as a data attribute, for scripts and tests."""
+    attrs = {"data-phase": phase}
+    if cell.get("seconds") is not None:
+        attrs["data-seconds"] = "%.1f" % cell["seconds"]
+    td = E.TD(E.CLASS(cell.get("result", "NOT RUN").replace(" ", "-")), **attrs)
+    # Mixed content (text, then a link with a tail), which pretty_print leaves unindented, so the
+    # cell's text is exactly what the console says with another separator.
+    for i, (text, href) in enumerate(cell_links(cell)):
+        if href:
+            _append_text(td, SEPARATOR)
+            td.append(E.A(text, E.CLASS("log"), href=href))
+        else:
+            _append_text(td, (SEPARATOR if i else "") + text)
+    return td
+
+
+def _append_text(element, text):
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def enrich_issues(report):
@@ -69,7 +110,7 @@ def render_markdown(report):
              "Playbook: %s  " % report.get("playbook", ""), "Generated: %s" % report.get("generated", ""), "",
              "| NODE | " + " | ".join(phases) + " |", "|---" * (len(phases) + 1) + "|"]
     for row in report.get("rows") or []:
-        cells = [_cell_text(row["phases"].get(p, {})) for p in phases]
+        cells = [_md_cell(row["phases"].get(p, {})) for p in phases]
         lines.append("| %s | %s |" % (_md_escape(row["host"]), " | ".join(cells)))
     zdu = report.get("zdu") or {}
     if zdu:
@@ -114,12 +155,7 @@ def render_html(report):
     phases = _phases(report)
     grid = E.TABLE(E.CLASS("grid"), E.TR(E.TH("NODE"), *[E.TH(p) for p in phases]))
     for row in report.get("rows") or []:
-        tds = []
-        for p in phases:
-            cell = row["phases"].get(p, {})
-            state = cell.get("result", "NOT RUN")
-            tds.append(E.TD(E.CLASS(state.replace(" ", "-")), _cell_text(cell),
-                            **{"data-phase": p}))
+        tds = [html_cell(p, row["phases"].get(p, {})) for p in phases]
         grid.append(E.TR(E.TH(row["host"]), *tds, **{"data-host": row["host"]}))
     zdu_parts = []
     zdu = report.get("zdu") or {}
@@ -170,7 +206,9 @@ def render_junit(report):
         for p in phases:
             cell = row["phases"].get(p, {})
             state = cell.get("result", "NOT RUN")
-            case = etree.SubElement(suite, "testcase", name=p, classname=str(row["host"]), time="0")
+            seconds = cell.get("seconds")
+            case = etree.SubElement(suite, "testcase", name=p, classname=str(row["host"]),
+                                    time="%.1f" % seconds if seconds is not None else "0")
             counts["tests"] += 1
             mine = [i for i in issues if i.get("host") == row["host"] and i.get("phase") == p]
             detail = "\n".join(

@@ -1,5 +1,8 @@
 """phase_report turns the roles' registered results into the per-node phase table."""
-from ansible_collections.apigw.sysupgrade.plugins.filter.phase_report import phase_report
+import pytest
+
+from ansible_collections.apigw.sysupgrade.plugins.filter.phase_report import (
+    _table, cell_text, format_seconds, phase_report)
 
 
 def step(changed=True, failed=False, warnings=0, errors=0, msg=""):
@@ -56,7 +59,7 @@ def test_table_has_a_row_per_node_and_a_column_per_phase():
     header = [c.strip() for c in table[1].strip("|").split("|")]
     assert header == ["NODE", "PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE"]
     node2 = [c.strip() for c in table[4].strip("|").split("|")]
-    assert node2[0] == "node2" and node2[3] == "FAILED W0 E2"
+    assert node2[0] == "node2" and node2[3] == "FAILED, 2 errors"
     assert len({len(line) for line in table}) == 1  # aligned
 
 
@@ -159,7 +162,7 @@ def test_a_failed_cell_counts_the_error_the_list_shows():
     cell = report["rows"][0]["phases"]["UPGRADE"]
     assert (cell["result"], cell["errors"]) == ("FAILED", 1)
     assert [i["message"] for i in report["issues"]] == ["upgrade timed out after 60 s"]
-    assert "FAILED W0 E1" in "\n".join(report["table"])
+    assert "FAILED, 1 error" in "\n".join(report["table"])
 
 
 def test_verify_after_this_runs_apply_is_never_done_earlier():
@@ -193,7 +196,7 @@ LEDGER = {"node1": {"state": "RESTORE", "applied": True, "message": "rolling bac
 def test_the_rollback_column_shows_the_ledger_outside_a_rollback_run():
     hv = {"node1": {"apigw_export": step()}, "node2": {"apigw_export": step()}}
     report = phase_report(["node1", "node2"], hv, phases=["EXPORT", "ROLLBACK"], ledger=LEDGER)
-    assert [line.split("|")[3].strip() for line in report["table"][3:5]] == ["RESTORE W1 E0", "RESTART"]
+    assert [line.split("|")[3].strip() for line in report["table"][3:5]] == ["RESTORE, 1 warning", "RESTART"]
     assert report["all_passed"] is True  # a ledger cell is a fact, not a failure
     assert report["issue_lines"] == ["node1 ROLLBACK warning [rollback-activemq]: the ActiveMQ data in /data/amq"]
     assert report["results"]["node2"]["ROLLBACK"] == "RESTART"
@@ -214,7 +217,7 @@ def test_a_rollback_run_shows_its_result_and_resumes_only_failed_rollbacks():
     report = phase_report(["node1", "node2", "node3"], hv, phases=["APPLY", "ROLLBACK"], ledger=LEDGER,
                           command_prefix="ansible-playbook -i inv.yml", rollback=True)
     cells = [line.split("|")[3].strip() for line in report["table"][3:6]]
-    assert cells == ["SKIPPED", "FAILED W0 E1", "PASSED W1 E0"]
+    assert cells == ["SKIPPED", "FAILED, 1 error", "PASSED, 1 warning"]
     assert [r["command"].split("   #")[0] for r in report["resume"]] == [
         "ansible-playbook -i inv.yml apigw.sysupgrade.rollback --limit node2"]
     assert "node2 ROLLBACK error [rollback]: start old: refused" in report["issue_lines"]
@@ -242,3 +245,29 @@ def test_a_node_refused_by_the_apply_window_did_not_fail():
     assert cell["result"] == "NOT RUN" and "apigw_apply_window_end" in cell["message"]
     assert [i["check"] for i in report["issues"]] == ["apply-window"]
     assert report["resume"][0]["host"] == "node2"
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0.2, "<1 s"), (41.4, "41 s"), (59.6, "1 min 00 s"), (185, "3 min 05 s"), (3725, "1 h 02 min")])
+def test_durations_read_as_people_say_them(seconds, text):
+    assert format_seconds(seconds) == text
+
+
+@pytest.mark.parametrize("cell, text", [
+    ({"result": "PASSED", "warnings": 0, "errors": 0}, "PASSED"),
+    ({"result": "PASSED", "warnings": 1, "errors": 0, "seconds": 41.0}, "PASSED, 41 s, 1 warning"),
+    ({"result": "FAILED", "warnings": 2, "errors": 3, "seconds": 12.0}, "FAILED, 12 s, 2 warnings, 3 errors"),
+    ({"result": "SKIPPED", "warnings": 0, "errors": 0, "seconds": None}, "SKIPPED"),
+    ({"result": "NOT RUN"}, "NOT RUN"),
+])
+def test_a_cell_says_its_duration_and_only_the_counts_it_has(cell, text):
+    assert cell_text(cell) == text
+    assert "W0" not in cell_text(cell) and "E0" not in cell_text(cell)
+
+
+def test_the_console_table_shows_each_phase_time_when_the_row_has_it():
+    report = phase_report(["node1"], {"node1": {"apigw_export": step()}}, phases=["EXPORT", "UPGRADE"])
+    row = report["rows"][0]
+    row["phases"]["EXPORT"]["seconds"] = 95.0
+    table = _table([row], ["EXPORT", "UPGRADE"])
+    assert [c.strip() for c in table[3].strip("|").split("|")] == ["node1", "PASSED, 1 min 35 s", "NOT RUN"]

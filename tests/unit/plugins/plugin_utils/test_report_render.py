@@ -12,6 +12,11 @@ PHASES = rr.PHASES
 KPS = "ERROR: Found duplicate 'apiadmin' users in KPS table: /opt/x/sysexport_json"
 
 
+def shown(element):
+    """An element's text as a browser shows it (runs of white space collapsed)."""
+    return " ".join(element.text_content().split())
+
+
 def _cell(result, w=0, e=0, msg=""):
     return {"result": result, "warnings": w, "errors": e, "message": msg}
 
@@ -40,13 +45,58 @@ def test_html_parses_and_has_grid():
     doc = html.fromstring(rr.render_html(sample_report()))
     row = doc.xpath('//tr[@data-host="node2"]')[0]
     cell = row.xpath('td[@data-phase="UPGRADE"]')[0]
-    assert cell.get("class") == "FAILED" and "E1" in cell.text_content()
+    assert cell.get("class") == "FAILED" and shown(cell) == "FAILED \u00b7 1 warning \u00b7 1 error"
     text = doc.text_content()
     assert KPS in text
     assert "Check for duplicate API Manager data" in text
     assert "an undocumented warning" in text
     assert doc.xpath('//a[@href="logs/node2/upgrade.log"]')
     assert not doc.xpath("//script")  # host names are escaped, never markup
+
+
+def timed_report():
+    """The sample with the times and log links each phase gains (start, end, seconds, log)."""
+    rep = sample_report()
+    node1 = rep["rows"][0]["phases"]
+    node1["EXPORT"] = dict(node1["EXPORT"], start="2026-11-25T04:50:00Z", end="2026-11-25T04:50:41Z",
+                           seconds=41.0, log="logs/node1/export.log")
+    node1["UPGRADE"] = dict(node1["UPGRADE"], warnings=1, seconds=185.0, log="logs/node1/upgrade.log")
+    node1["PREFLIGHT"] = dict(node1["PREFLIGHT"], seconds=3.0, log=None)
+    node1["STOP-OLD"] = dict(node1["STOP-OLD"], seconds=None, log=None)
+    rep["rows"][1]["phases"]["UPGRADE"] = dict(rep["rows"][1]["phases"]["UPGRADE"], seconds=12.4,
+                                               log="logs/node2/upgrade.log")
+    return rep
+
+
+def test_html_cells_show_duration_link_the_log_and_drop_zero_counts():
+    doc = html.fromstring(rr.render_html(timed_report()))
+
+    def td(host, phase):
+        return doc.xpath('//tr[@data-host="%s"]/td[@data-phase="%s"]' % (host, phase))[0]
+    export = td("node1", "EXPORT")
+    assert shown(export) == "PASSED \u00b7 41 s" and export.get("data-seconds") == "41.0"
+    assert [a.get("href") for a in export.xpath("a")] == ["logs/node1/export.log"]
+    assert shown(td("node1", "UPGRADE")) == "PASSED \u00b7 3 min 05 s \u00b7 1 warning"
+    assert shown(td("node1", "PREFLIGHT")) == "PASSED \u00b7 3 s" and not td("node1", "PREFLIGHT").xpath("a")
+    assert shown(td("node1", "STOP-OLD")) == "NOT RUN" and td("node1", "STOP-OLD").get("data-seconds") is None
+    failed = td("node2", "UPGRADE")
+    assert shown(failed) == "FAILED \u00b7 12 s \u00b7 1 warning \u00b7 1 error"
+    assert failed.xpath("a/@href") == ["logs/node2/upgrade.log"]
+    assert "W0" not in doc.text_content() and "E0" not in doc.text_content()
+
+
+def test_a_log_without_a_time_is_still_linked():
+    rep = sample_report()
+    rep["rows"][0]["phases"]["EXPORT"] = dict(rep["rows"][0]["phases"]["EXPORT"], log="logs/node1/export.log")
+    cell = html.fromstring(rr.render_html(rep)).xpath('//tr[@data-host="node1"]/td[@data-phase="EXPORT"]')[0]
+    assert shown(cell) == "PASSED \u00b7 log" and cell.xpath("a/@href") == ["logs/node1/export.log"]
+    assert "| PASSED \u00b7 [log](logs/node1/export.log) |" in rr.render_markdown(rep)
+
+
+def test_markdown_cells_link_the_duration_to_the_log():
+    md = rr.render_markdown(timed_report())
+    assert "| node1 | PASSED \u00b7 3 s | PASSED \u00b7 [41 s](logs/node1/export.log) | " in md
+    assert "FAILED \u00b7 [12 s](logs/node2/upgrade.log) \u00b7 1 warning \u00b7 1 error" in md
 
 
 def test_junit_validates_and_counts():
@@ -64,7 +114,7 @@ def test_junit_validates_and_counts():
 def test_markdown_and_json():
     rep = sample_report()
     md = rr.render_markdown(rep)
-    assert "| node2 |" in md and "FAILED (W1 E1)" in md
+    assert "| node2 |" in md and "| FAILED \u00b7 1 warning \u00b7 1 error |" in md and "W0" not in md
     assert "--limit node2" in md and "[upgrade](logs/node2/upgrade.log)" in md
     data = json.loads(rr.render_json(rep))
     assert data["issues"][0]["catalogue_id"] == "kps-duplicates"
@@ -115,3 +165,10 @@ def test_rolling_report_shows_the_vendors_zdu_table_in_html_and_markdown():
 def test_standard_report_has_no_zdu_table():
     assert "Zero-downtime" not in rr.render_html(sample_report())
     assert "Zero-downtime" not in rr.render_markdown(sample_report())
+
+
+def test_junit_cases_carry_the_phase_time():
+    tree = etree.fromstring(rr.render_junit(timed_report()).encode("utf-8"))
+    etree.XMLSchema(etree.parse(XSD)).assertValid(tree)
+    assert tree.xpath('//testsuite[@name="node1"]/testcase[@name="UPGRADE"]/@time') == ["185.0"]
+    assert tree.xpath('//testsuite[@name="node1"]/testcase[@name="STOP-OLD"]/@time') == ["0"]
