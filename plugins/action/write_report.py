@@ -19,14 +19,7 @@ import os
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign, report_render
-
-try:
-    from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign_render
-except ImportError:
-    # The campaign page's renderer is written separately (issue 13); until it is there, index.html
-    # is a placeholder that points at index.json, so the index itself is never held up by it.
-    campaign_render = None
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign, campaign_render, report_render
 
 # The inventory interface's secrets (README): masked in every file of the report folder.
 DEFAULT_SECRET_VARS = ("apigw_admin_password", "apigw_domain_passphrase", "apigw_cassandra_password")
@@ -155,12 +148,7 @@ def write_index(report_dir, secrets, now=None, window_end=None):
         index = report_render.mask_data(index, secrets)
         paths = {"index.json": os.path.join(report_dir, "index.json"), "index.html": os.path.join(report_dir, "index.html")}
         _write_atomic(paths["index.json"], report_render.mask(json.dumps(index, indent=2, sort_keys=True), secrets))
-        if campaign_render is not None:
-            html = campaign_render.render_index_html(index)
-        else:
-            html = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>Upgrade campaign</title></head>'
-                    '<body><p>The campaign page is not rendered by this version; read '
-                    '<a href="index.json">index.json</a>.</p></body></html>\n')
+        html = campaign_render.render_index_html(index)
         _write_atomic(paths["index.html"], report_render.mask(html, secrets))
         return dict((k, os.path.abspath(v)) for k, v in paths.items())
     finally:

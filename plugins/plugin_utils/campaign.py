@@ -265,6 +265,9 @@ def build_index(reports, now, window_end=None):
                     phases.append({"run": folder, "host": host, "phase": phase, "result": cell.get("result"),
                                    "start": cell.get("start"), "end": cell.get("end"), "seconds": _seconds(cell),
                                    "log": (folder + "/" + cell["log"]) if cell.get("log") else None})
+    # Oldest first (ISO times in one format sort as text): the page's tables read as the campaign
+    # went, and the forecast's "newest measure wins" holds.
+    phases.sort(key=lambda p: (p["start"], p["host"]))
     for h in inventory:
         nodes.setdefault(h, {"state": "not started", "version": None, "last_run": None, "last_result": None})
     command, why = next_step(inventory, first_anm, nodes)

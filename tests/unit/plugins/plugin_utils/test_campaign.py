@@ -163,6 +163,10 @@ def test_real_reports_index_including_one_written_before_times_existed():
     assert {h: (n["state"], n["version"]) for h, n in index["nodes"].items()} == dict(
         (h, ("applied", "7.7")) for h in ("node1", "node2", "node3"))
     assert index["next_command"] is None and index["forecast"]["nodes"] == []
+    starts = [p["start"] for p in index["phases"]]
+    assert starts == sorted(starts)  # oldest first, as the page's tables read
+    preflight = [p for p in index["phases"] if p["host"] == "node1" and p["phase"] in ("PREFLIGHT", "EXPORT")]
+    assert [p["phase"] for p in preflight][:2] == ["PREFLIGHT", "EXPORT"]  # time order, not name order
     for entry in index["phases"]:
         assert entry["start"] <= entry["end"] and entry["seconds"] >= 0
         assert entry["log"].startswith(entry["run"] + "/logs/" + entry["host"] + "/")
