@@ -49,9 +49,9 @@ def check_page(root, timed, screenshot):
         want = sorted((p["run"], p["phase"]) for p in timed if p["host"] == host)
         got = sorted((b.get("data-run"), b.get("data-phase")) for b in bars if b.get("data-host") == host)
         assert got == want, (host, got, want)
-    for bar in bars:
-        link = bar.getparent()
-        assert link.tag == "a" and (root / link.get("href")).is_file(), html.tostring(bar)
+    for rect in bars:
+        link = rect.getparent()
+        assert link.tag == "a" and (root / link.get("href")).is_file(), html.tostring(rect)
     assert png_size(screenshot)[0] == 1280
     return bars
 
@@ -60,8 +60,8 @@ def main(root, screenshot):
     index, timed = check_index(root)
     bars = check_page(root, timed, screenshot)
     for run in index["runs"]:
-        print("campaign: %-12s %-7s %5.0f s  %s" % (run["playbook"], run["outcome"], run["seconds"],
-                                                   ",".join(run["limit"] or ["all nodes"])))
+        limit = ",".join(run["limit"] or ["all nodes"])
+        print("campaign: %-12s %-7s %5.0f s  %s" % (run["playbook"], run["outcome"], run["seconds"], limit))
     print("campaign: %d runs, every node applied, %d timeline bars each linked to its log; screenshot %s"
           % (len(index["runs"]), len(bars), screenshot))
 

@@ -139,9 +139,17 @@ class Report(object):
 
         root = (REPO / "tests" / "output" / "molecule" / os.environ["MOLECULE_SCENARIO_NAME"]
                 / step_name / "apigw-reports")
-        runs = sorted(root.iterdir())
+        entries = sorted(root.iterdir())
+        runs = [e for e in entries if e.is_dir()]
         assert len(runs) == 1, "one report folder per run, found %s" % runs
         self.path = runs[0]
+        # Beside the run folders, the campaign index every run rebuilds (and its lock), private too.
+        assert sorted(e.name for e in entries if not e.is_dir()) == [".index.lock", "index.html", "index.json"], entries
+        for item in entries:
+            if not item.is_dir():
+                assert item.stat().st_mode & 0o777 == 0o600, "%s has mode %o" % (item, item.stat().st_mode & 0o777)
+        self.index = json.loads((root / "index.json").read_text())
+        assert [r["id"] for r in self.index["runs"]] == [self.path.name], self.index["runs"]
         for name in REPORT_FILES:
             assert (self.path / name).is_file(), "%s missing from %s" % (name, self.path)
         for item in [self.path] + list(self.path.rglob("*")):
