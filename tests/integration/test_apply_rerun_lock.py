@@ -55,7 +55,9 @@ def test_a_rerun_after_the_controller_died_waits_for_the_apply_still_running(lab
     first_anm = runner.playbook("apigw.sysupgrade.apply", extra_vars=extra, limit="node1")
     assert first_anm.rc == 0, first_anm
 
-    lab.fault("node2", "slow", step="apply", seconds=30)
+    # Long enough that the rerun, its gates slowed by a loaded CI machine, still finds this apply
+    # running and prints at least one "waiting for" poll line (30 s proved too short there).
+    lab.fault("node2", "slow", step="apply", seconds=60)
     argv = [str(VENV_BIN / "ansible-playbook"), "apigw.sysupgrade.apply", "-e", "apigw_apply_confirmed=true",
             "-e", "apigw_report_dir=%s" % (tmp_path / "reports")]
     with open(str(tmp_path / "killed-run.log"), "w") as output:
