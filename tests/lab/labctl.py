@@ -2,11 +2,17 @@
 
   labctl up [--topology single|vendor-3-node|N-node] [--nodes N] [--no-product]
             [--cassandra-auth] [--external-db] [--duplicate-jar]
+            [--owner NAME [--operator NAME]]
                                       (default vendor-3-node; N-node default 5 hosts, max 60;
                                       --cassandra-auth: the Cassandra stand-in requires a login,
                                       in the inventory as apigw_cassandra_username/_password;
                                       --external-db: a DbConnection in the first gateway group;
-                                      --duplicate-jar: OLD ext/lib holds a jar NEW system/lib has)
+                                      --duplicate-jar: OLD ext/lib holds a jar NEW system/lib has;
+                                      --owner NAME: on every host a system account NAME owns
+                                      both installations and runs the OLD processes, and an
+                                      operator (--operator, default ops) has passwordless sudo;
+                                      root, NAME and the operator accept the lab key (ssh -l);
+                                      lab.json "accounts": {"owner", "operator", "ids"})
   labctl down | status [--json]
   labctl fail NODE | heal NODE        cut / restore the network (timeouts, like a pulled cable)
   labctl crash NODE | boot NODE       power cut (connection refused) / restart with /opt intact
@@ -62,6 +68,11 @@ def parser():
     u.add_argument("--duplicate-jar", action="store_true",
                    help="a third-party jar in the old ext/lib that the new system/lib also ships "
                         "(another version)")
+    u.add_argument("--owner", metavar="NAME",
+                   help="a service account NAME (on each host only) owns both installation trees "
+                        "and runs the OLD processes")
+    u.add_argument("--operator", metavar="NAME",
+                   help="with --owner: the operator's account, passwordless sudo (default ops)")
     sub.add_parser("down", help="remove everything up made")
     s = sub.add_parser("status", help="hosts, addresses, alive")
     s.add_argument("--json", action="store_true")
@@ -112,7 +123,7 @@ def dispatch(a):
     if a.cmd == "up":
         return up.up(a.topology, a.nodes, with_product=not a.no_product,
                      cassandra_auth=a.cassandra_auth, external_db=a.external_db,
-                     duplicate_jar=a.duplicate_jar)
+                     duplicate_jar=a.duplicate_jar, owner=a.owner, operator=a.operator)
     if a.cmd == "down":
         return down.down()
     if a.cmd == "status":

@@ -14,6 +14,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+from .accounts import bind_files
 from .sshd import log_tail
 from .util import HOST_ENV, LabError, run, wait_until
 
@@ -33,9 +34,15 @@ mountpoint -q /etc/init.d || fail "/etc/init.d is not a mount point after bind"
 mount -t tmpfs -o mode=0755 tmpfs /run || fail "tmpfs on /run"
 mkdir -p /run/sshd || fail "mkdir /run/sshd"
 mount --bind %(hosts)s /etc/hosts || fail "bind %(hosts)s on /etc/hosts"
+%(accounts)s
 cd /
 exec /usr/sbin/sshd -D -e -f %(config)s
 """
+
+# labctl up --owner: the host's own passwd/group/shadow/gshadow, sudoers.d and /home
+# (accounts.bind_files); each bind checked like /opt's, so the machine's files are never written.
+ACCOUNT_BIND = ('mount --bind %(src)s %(dst)s || fail "bind %(src)s on %(dst)s"\n'
+                '[ %(dst)s -ef %(src)s ] || fail "%(dst)s is not %(src)s"')
 
 OPT_MARK = ".apigw-lab-host"   # a file in the host's own /opt folder, checked after the bind
 
@@ -55,7 +62,10 @@ def start(node, ns, hdir, hosts_file):
     script = INNER % {"hostname": shlex.quote(node), "opt": shlex.quote(str(hdir / "opt")),
                       "root": shlex.quote(str(hdir / "root")), "hosts": shlex.quote(str(hosts_file)),
                       "initd": shlex.quote(str(hdir / "init.d")),
-                      "config": shlex.quote(str(hdir / "sshd_config")), "mark": OPT_MARK}
+                      "config": shlex.quote(str(hdir / "sshd_config")), "mark": OPT_MARK,
+                      "accounts": "\n".join(
+                          ACCOUNT_BIND % {"src": shlex.quote(str(src)), "dst": dst}
+                          for src, dst in bind_files(hdir))}
     argv = ["setsid", "ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--pid", "--fork",
             "--mount-proc", "--propagation", "private", "--kill-child=SIGKILL", "/bin/sh", "-c",
             script]

@@ -9,7 +9,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from . import hosts
+from . import accounts, hosts
 from .util import LabError
 
 PRODUCT_DIR = Path(__file__).resolve().parent.parent / "product"
@@ -42,13 +42,14 @@ def install(module, opt_root, lab, node, tls, initd=None):
 
 
 def start_old_processes(lab, host, pid):
-    """nodemanager -d, then startinstance -d per instance, inside the host (OLD tree)."""
+    """nodemanager -d, then startinstance -d per instance, inside the host (OLD tree), as the
+    installation's owner when the lab has one (labctl up --owner), else as root."""
     node, bin_dir = host["inventory_name"], lab["old_dir"] + "/posix/bin"
     commands = [[bin_dir + "/nodemanager", "-d"]]
     commands += [[bin_dir + "/startinstance", "-g", i["group"], "-n", i["name"], "-d"]
                  for i in host["instances"]]
     for argv in commands:
-        proc = hosts.exec_in(node, pid, argv, timeout=40, check=False)
+        proc = hosts.exec_in(node, pid, accounts.run_as(lab, argv), timeout=40, check=False)
         if proc.returncode != 0:
             raise LabError("node %s: %s failed (exit %d): %s"
                            % (node, " ".join(argv), proc.returncode,
@@ -98,7 +99,7 @@ def start_cassandra(lab, pid, opt_root, ports=None):
         argv = cassandra_argv(lab, opt_root, port)
         if argv is None:
             return False
-        proc = hosts.exec_in(node, pid, argv, timeout=30, check=False)
+        proc = hosts.exec_in(node, pid, accounts.run_as(lab, argv), timeout=30, check=False)
         if proc.returncode != 0:
             raise LabError("node %s: Cassandra stand-in failed to start: %s: %s"
                            % (node, " ".join(shlex.quote(a) for a in argv),
@@ -111,7 +112,7 @@ def stop_cassandra(lab, pid, opt_root, port):
     argv = cassandra_argv(lab, opt_root, port, action="-k")
     if argv is None:
         raise LabError("node %s: the Cassandra stand-in is not installed" % node)
-    proc = hosts.exec_in(node, pid, argv, timeout=30, check=False)
+    proc = hosts.exec_in(node, pid, accounts.run_as(lab, argv), timeout=30, check=False)
     if proc.returncode != 0:
         raise LabError("node %s: Cassandra stand-in on port %s did not stop: %s"
                        % (node, port, (proc.stderr or proc.stdout).strip()))

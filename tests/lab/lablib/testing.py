@@ -24,13 +24,14 @@ A Lab never takes down a lab it did not bring up.
 
 Lab API (all node arguments take the inventory name, e.g. ``node1``)
   Lab.up(topology, nodes=None, product=True, cassandra_auth=False, external_db=False,
-         duplicate_jar=False)
+         duplicate_jar=False, owner=None, operator=None)
                 run ``labctl up`` (``--cassandra-auth`` when cassandra_auth: the Cassandra stand-in
                 and so ``sysupgrade upgrade`` require --cass_username/--cass_password; the
                 inventory then has apigw_cassandra_username/apigw_cassandra_password, and
                 Lab.info["cassandra"] has "username"/"password"); Lab.down() runs ``labctl down``
   Lab.labctl(*args, check=True, timeout=300, input=None) -> CompletedProcess (text)
-  Lab.ssh(node, command, input=None, timeout=60, check=False) -> CompletedProcess (text);
+  Lab.ssh(node, command, input=None, timeout=60, check=False, user=None) -> CompletedProcess
+          (text; user: log in as that account instead of root, e.g. Lab.info["accounts"]["owner"]);
           raises subprocess.TimeoutExpired on timeout, CalledProcessError when check and rc != 0
   Lab.exec(node, *argv, ...)   run argv inside the host without the network (``labctl exec``)
   Lab.info      lab.json as a dict (re-read on each access)   Lab.state   state.json
@@ -107,8 +108,13 @@ class Lab:
         return proc
 
     def up(self, topology="vendor-3-node", nodes=None, product=True, wait=None,
-           cassandra_auth=False, external_db=False, duplicate_jar=False):
+           cassandra_auth=False, external_db=False, duplicate_jar=False, owner=None,
+           operator=None):
         args = ["up", "--topology", topology]
+        if owner:
+            args += ["--owner", owner]
+        if operator:
+            args += ["--operator", operator]
         if external_db:
             args.append("--external-db")
         if duplicate_jar:
@@ -186,8 +192,10 @@ class Lab:
         return self.lab_dir / "hosts" / node / "opt"
 
     # ---- talking to hosts
-    def ssh(self, node, command, input=None, timeout=60, check=False):
-        argv = ["ssh", "-F", str(self.ssh_config_path), node, command]
+    def ssh(self, node, command, input=None, timeout=60, check=False, user=None):
+        # user: log in as that account (-l beats the ssh_config's User root), as ansible_user does
+        argv = ["ssh", "-F", str(self.ssh_config_path)] + (["-l", user] if user else []) + [
+            node, command]
         proc = subprocess.run(argv, input=input, capture_output=True, check=False, text=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise subprocess.CalledProcessError(proc.returncode, argv, proc.stdout, proc.stderr)
@@ -241,7 +249,9 @@ class Lab:
         commands = ["%s/nodemanager -d" % bin_dir]
         commands += ["%s/startinstance -g '%s' -n '%s' -d" % (bin_dir, i["group"], i["name"])
                      for i in self.host(node)["instances"]]
-        return self.ssh(node, " && ".join(commands), timeout=120, check=True)
+        # as the installation's owner when the lab has one (labctl up --owner), as its services do
+        owner = (info.get("accounts") or {}).get("owner")
+        return self.ssh(node, " && ".join(commands), timeout=120, check=True, user=owner)
 
     def restore(self):
         """Best effort: every node booted, network up, no faults (for shared labs)."""

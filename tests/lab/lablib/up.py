@@ -7,7 +7,7 @@ import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from . import certs, haproxy, hosts, inventory, netns, product, sshd, topologies
+from . import accounts, certs, haproxy, hosts, inventory, netns, product, sshd, topologies
 from . import state as st
 from .down import teardown
 from .util import LabError, Timer, log, write_file
@@ -35,10 +35,13 @@ def existing_lab(lab_dir):
 
 
 def up(topology, nodes, with_product=True, cassandra_auth=False, external_db=False,
-       duplicate_jar=False):
+       duplicate_jar=False, owner=None, operator=None):
     timer, lab_dir, prefix = Timer(), st.lab_dir(), st.subnet()
+    users = accounts.plan(owner, operator)   # None without --owner: everything root's, as before
     lab = topologies.build(topology, nodes, prefix, cassandra_auth=cassandra_auth,
                            external_db=external_db, duplicate_jar=duplicate_jar)
+    if users:
+        lab["accounts"] = accounts.lab_json(users)
     with st.LabLock():
         found = existing_lab(lab_dir)
         if found:
@@ -48,7 +51,7 @@ def up(topology, nodes, with_product=True, cassandra_auth=False, external_db=Fal
                            "another folder" % lab_dir)
         state = new_state(lab, lab_dir, prefix)
         try:
-            build_lab(lab, state, lab_dir, prefix, with_product)
+            build_lab(lab, state, lab_dir, prefix, with_product, users)
         except BaseException:
             log("up failed; removing what it made")
             for item in teardown(lab_dir):
@@ -74,20 +77,20 @@ def new_state(lab, lab_dir, prefix):
     return state
 
 
-def build_lab(lab, state, lab_dir, prefix, with_product):
+def build_lab(lab, state, lab_dir, prefix, with_product, users=None):
     t = Timer()
     (lab_dir / "cm").mkdir(mode=0o700)
     sshd.keygen(lab_dir / "id_ed25519", "apigw-lab-controller")
     certs.make_ca(lab_dir)
     certs.make_domain_p12(lab_dir, lab["domain_passphrase"])
-    host_keys = dict(parallel(lambda h: prepare_host(lab_dir, h), lab["hosts"]))
+    host_keys = dict(parallel(lambda h: prepare_host(lab_dir, h, users), lab["hosts"]))
     write_file(lab_dir / "hosts_file", inventory.hosts_file(lab, st.bridge_address(prefix)))
     # the load balancer comes with the product (it balances the gateways' traffic ports)
     with_lb = with_product and product.installer() is not None
     inventory.write_all(lab, lab_dir, host_keys, load_balancer=with_lb)
     st.save_lab(lab_dir, lab)
     log("  files and keys: %.2f s" % t.elapsed())
-    installed = with_product and install_product(lab, lab_dir)
+    installed = with_product and install_product(lab, lab_dir, users)
     t = Timer()
     netns.create_bridge(prefix)
     for name, entry in state["hosts"].items():
@@ -142,14 +145,17 @@ def test_break(lab_dir, node):
             handle.write("NoSuchSshdOption yes\n")
 
 
-def prepare_host(lab_dir, host):
-    """Folders, host key, sshd_config, root's authorized_keys, TLS cert of one host."""
+def prepare_host(lab_dir, host, users=None):
+    """Folders, host key, sshd_config, root's authorized_keys, TLS cert of one host; with
+    --owner also the host's own account files and the accounts' homes (accounts.py)."""
     node, hdir = host["inventory_name"], st.host_dir(lab_dir, host["inventory_name"])
     hosts.prepare_dirs(hdir)
     sshd.keygen(hdir / "ssh_host_ed25519_key", "apigw-lab-%s" % node)
     sshd.write_config(hdir / "sshd_config", host["address"], hdir / "ssh_host_ed25519_key")
     write_file(hdir / "root" / ".ssh" / "authorized_keys",
                sshd.public_key(lab_dir / "id_ed25519") + "\n", 0o600)
+    if users:
+        accounts.prepare_host(hdir, users, sshd.public_key(lab_dir / "id_ed25519"))
     certs.make_host_cert(lab_dir, hdir, inventory.names(host), host["address"])
     return node, sshd.public_key(hdir / "ssh_host_ed25519_key")
 
@@ -165,7 +171,7 @@ def tls_paths(lab_dir, host):
     return paths
 
 
-def install_product(lab, lab_dir):
+def install_product(lab, lab_dir, users=None):
     """OLD and NEW trees into each host's /opt (from the controller side)."""
     module = product.installer()
     if module is None:
@@ -177,6 +183,8 @@ def install_product(lab, lab_dir):
         node = h["inventory_name"]
         product.install(module, st.host_dir(lab_dir, node) / "opt", lab, node,
                         tls_paths(lab_dir, h), initd=st.host_dir(lab_dir, node) / "init.d")
+        if users:   # the service account owns both trees (the init.d scripts stay root's)
+            accounts.chown_install(st.host_dir(lab_dir, node) / "opt", lab, users)
     log("  product installed: %.2f s" % t.elapsed())
     return True
 
@@ -208,5 +216,8 @@ def print_summary(lab, lab_dir):
     if state.get("haproxy"):
         print("load balancer: http://%s/ (haproxy pid %d; runtime API %s)" % (
             state["haproxy"]["bind"], state["haproxy"]["pid"], state["haproxy"]["socket"]))
+    if lab.get("accounts"):
+        print("accounts:  %s owns the installations (its processes); %s has sudo; ssh -l NAME"
+              % (lab["accounts"]["owner"], lab["accounts"]["operator"]))
     print("inventory: %s" % (lab_dir / "inventory.yml"))
     print("ssh:       ssh -F %s node1" % (lab_dir / "ssh_config"))
