@@ -8,7 +8,8 @@ Use from a conftest.py:
 
 Fixtures
   lab_factory   function scope: ``lab = lab_factory("vendor-3-node")`` (or ``("N-node", nodes=20)``,
-                ``product=False`` for bare hosts, ``cassandra_auth=True`` for a Cassandra that
+                ``product=False`` for bare hosts, ``owner="axway"`` (``operator=``) for labctl up --owner,
+                ``cassandra_auth=True`` for a Cassandra that
                 requires a login, ``external_db=True`` / ``duplicate_jar=True`` for labctl up's
                 --external-db / --duplicate-jar). Every lab it made is taken down at teardown, even when the
                 test failed. Releases the shared lab first (one lab per machine).
@@ -320,13 +321,13 @@ class LabPool:
     def __init__(self):
         self.current = None
 
-    def get(self, topology, nodes=None, product=True, cassandra_auth=False):
-        key = (topology, nodes, product, cassandra_auth)
+    def get(self, topology, nodes=None, product=True, cassandra_auth=False, owner=None):
+        key = (topology, nodes, product, cassandra_auth, owner)
         if self.current is not None and self.current[0] == key and self.current[1].owned:
             return self.current[1]
         self.release()
         lab = Lab()
-        lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth)
+        lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth, owner=owner)
         self.current = (key, lab)
         return lab
 
@@ -355,12 +356,13 @@ if pytest is not None:
         made = []
 
         def make(topology="vendor-3-node", nodes=None, product=True, cassandra_auth=False,
-                 external_db=False, duplicate_jar=False):
+                 external_db=False, duplicate_jar=False, owner=None, operator=None):
             lab_pool.release()
             lab = Lab()
             made.append(lab)
             lab.up(topology, nodes=nodes, product=product, cassandra_auth=cassandra_auth,
-                   external_db=external_db, duplicate_jar=duplicate_jar)
+                   external_db=external_db, duplicate_jar=duplicate_jar, owner=owner,
+                   operator=operator)
             return lab
 
         try:
