@@ -1,7 +1,8 @@
 """Start and stop one lab host: its own mount/UTS/PID namespaces inside its network namespace.
 
 Private per host: /opt, /root and /etc/init.d (bind mounts of $LAB_DIR/hosts/<node>/{opt,root,
-init.d}); each bind is checked before sshd starts, so nothing can land in the machine's own
+init.d}); with labctl up --owner also /etc/passwd, group, shadow, gshadow, /etc/sudoers.d and
+/home (accounts.py); each bind is checked before sshd starts, so nothing can land in the machine's own
 folders (the machine's /etc/init.d is never written).
 
 The host's PID 1 is sshd. Killing it kills every process of the host (power cut); starting it

@@ -103,7 +103,7 @@ def test_root_startinstance_gives_a_root_gateway(owned3):
         users = host_sh(owned3, node, "ps -eo user=,args= | grep '%s'" % pattern).stdout.split()
         assert users[:1] == ["root"]
     finally:
-        # put it back: root's pid and log files would now stop the owner (that is the point)
+        # put it back: anything the root gateway created is root's and would stop the owner
         host_sh(owned3, node, "%s/startinstance %s -k; chown -R %s: %s" % (
             bin_dir, args, OWNER, "/".join(info["old_dir"].split("/")[:3])), check=False)
         host_sh(owned3, node, "%s/startinstance %s -d" % (bin_dir, args), user=OWNER)
