@@ -61,6 +61,9 @@ def test_old_processes_run_as_owner(owned3):
         want = 1 + len(owned3.host(node)["instances"])   # node manager + its gateways
         assert len(lines) == want, out
         assert all(line.split()[0] == OWNER for line in lines), out
+    cass = owned3.info["cassandra"]["inventory_host"]
+    out = host_sh(owned3, cass, "ps -eo user=,args= | grep '[a]pigw_lab.cassandra_stub'").stdout
+    assert out.split() and all(line.split()[0] == OWNER for line in out.strip().splitlines()), out
 
 
 @pytest.mark.parametrize("who", [None, OWNER, accounts.DEFAULT_OPERATOR])
