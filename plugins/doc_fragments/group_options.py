@@ -40,6 +40,12 @@ options:
       - Group option, the passphrase of the domain CA private key. Never logged.
       - Accepted so that one C(module_defaults) block serves the whole group; ignored by this module.
     type: str
+  install_owner:
+    description:
+      - Group option, the account that owns the installations and runs the product.
+      - Accepted so that one C(module_defaults) block serves the whole group; ignored by this module.
+    type: str
+    default: ""
 notes:
   - "Action group C(apigw.sysupgrade.sysupgrade): every module of the group accepts the five group
     options C(new_install_dir), C(old_install_dir), C(username), C(password) and

@@ -37,6 +37,7 @@ GROUP_OPTIONS = dict(
     username=dict(type="str"),
     password=dict(type="str", no_log=True),
     domain_passphrase=dict(type="str", no_log=True),
+    install_owner=dict(type="str", default=""),
 )
 
 GROUP_SECRETS = tuple(name for name, spec in GROUP_OPTIONS.items() if spec.get("no_log"))

@@ -16,6 +16,9 @@ product contract):
   ``groups`` folder while the status is "not started" (a leftover: clean removes it, rule 9), no
   process running ("Do not start any Node Managers or API Gateways in the new installation"), and
   free space on its file system.
+- Who runs the product (install_owner): the owner of the old installation (or ``install_owner``)
+  must also own the new one, and the connection must be root or that account; otherwise nothing
+  else runs. The backup folder must be one the connecting account can create and write.
 - Cassandra reachable over TCP, unless the domain uses none.
 - A note when the old configuration names JDBC URLs and ``NEW/upgrade/lib`` holds no driver (vendor
   error reference, "Third-party JDBC JARs").
@@ -38,7 +41,8 @@ import shutil
 import socket
 import time
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint, install_paths, status_parser
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
+    config_fingerprint, install_owner, install_paths, status_parser)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, discover_instances, ensure, instance_component, nodemanager_component)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import (
@@ -74,13 +78,15 @@ DEFAULTS = dict(
     cassandra_connect_timeout=5,
     timeout=60,
     variable_names=None,
+    install_owner="",
+    backup_dir=None,
 )
 # What is skipped when a folder is missing or not an installation (named in the one problem).
 NEW_DEPENDENT = "sysupgrade, status, licence, processes, disk space, upgrade/lib"
 OLD_DEPENDENT = "topology, processes, external databases"
 # The options a finding may name, so the ones ``variable_names`` may rename.
 OPTIONS = ("old_install_dir", "new_install_dir", "force", "min_free_disk_mb", "cassandra_host",
-           "cassandra_port", "no_cassandra", "cassandra_connect_timeout", "timeout")
+           "cassandra_port", "no_cassandra", "cassandra_connect_timeout", "timeout", "install_owner", "backup_dir")
 
 
 def option_error(params):
@@ -219,6 +225,7 @@ class Preflight(object):
         self.findings = []
         self.commands = []
         self.last = None
+        self.account = None  # the installation's owner, once check_accounts found it
 
     # ---- findings ----
 
@@ -245,6 +252,13 @@ class Preflight(object):
     def run(self):
         p = self.params
         old, new = p["old_install_dir"], p["new_install_dir"]
+        accounts = self.check_accounts(old, new)
+        if accounts["refused"]:
+            # No product command may run as the wrong account: nothing else is checked.
+            facts = dict(sysupgrade_status="unknown", completed=[], applied=False, will_export=True,
+                         will_upgrade=True, free_mb=None, ext_lib_jars=[], group_fingerprints={})
+            facts.update(accounts["facts"])
+            return self.result(facts)
         # A folder that is missing or not an installation is one problem; nothing that needs it runs.
         new_ok = self.check_installation(new, "new_install_dir", NEW_DEPENDENT)
         status = self.read_status(new) if new_ok and self.check_sysupgrade(new) else None
@@ -257,8 +271,11 @@ class Preflight(object):
         facts = dict(sysupgrade_status=status_parser.describe(status), completed=completed,
                      applied=applied, will_export=will_export, will_upgrade=will_upgrade, free_mb=None,
                      ext_lib_jars=[], group_fingerprints={})
+        facts.update(accounts["facts"])
         if applied:  # nothing will run on this node
             return self.result(facts)
+        if will_export:
+            self.check_backup_dir()
 
         old_ok = self.check_installation(old, "old_install_dir", OLD_DEPENDENT)
         old_topology = old_ok and self.check_old_topology(old)
@@ -290,6 +307,71 @@ class Preflight(object):
             result.update(self.last)
         return result
 
+    def check_accounts(self, old, new):
+        """Who runs the product, and whether this connection can act as it (install_owner).
+
+        Returns {refused, facts}: ``refused`` when no product command may run (the owner is unknown,
+        the new installation belongs to someone else, or the connection is neither root nor the
+        owner); ``facts`` run_as, connected_as and run_as_mode (same, drop)."""
+        connected = install_owner.connection()
+        facts = dict(run_as=None, connected_as=connected.name, run_as_mode=None)
+        override = (self.params.get("install_owner") or "").strip()
+        try:
+            account = install_owner.resolve(old, override) if (override or os.path.isdir(old)) else None
+        except install_owner.OwnerError as exc:
+            self.problem("install_owner", "%s; set %s to the account that runs the gateway, or leave it empty to use "
+                         "the owner of %s" % (str(exc).replace(install_owner.OPTION, self.name("install_owner")),
+                                              self.name("install_owner"), self.name("old_install_dir")),
+                         old, "install_owner")
+            return dict(refused=True, facts=facts)
+        if account is None:
+            return dict(refused=False, facts=facts)  # the missing old folder is reported on its own
+        facts["run_as"] = account.name
+        refused = False
+        # Both trees must be the account's: every module reads the owner of the folder it works in,
+        # so this check is what makes them all agree with install_owner.
+        for option, folder in (("old_install_dir", old), ("new_install_dir", new)):
+            if not os.path.isdir(folder) or (option == "old_install_dir" and not override):
+                continue
+            owner = install_owner.of_path(folder)
+            if owner.uid != account.uid:
+                source = ("%s=%s" % (self.name("install_owner"), override)) if override else (
+                    "the owner of %s %s" % (self.name("old_install_dir"), old))
+                self.problem("%s_owner" % option.split("_", 1)[0],
+                             "%s %s belongs to %s, but the product runs as %s (%s): give the installation to %s "
+                             "before anything runs (chown -R %s: %s)"
+                             % (self.name(option), folder, owner.name, account.name, source, account.name,
+                                account.name, folder), folder, option)
+                refused = True
+        mode = install_owner.how(account)
+        if mode == install_owner.REFUSE:
+            message = "%s (%s)" % (install_owner.refusal(account, connected), self.name("install_owner"))
+            self.problem("install_owner", message, old, "install_owner")
+            refused = True
+        else:
+            facts["run_as_mode"] = mode
+        self.account = account
+        return dict(refused=refused, facts=facts)
+
+    def check_backup_dir(self):
+        """The backup before export (vendor Task 1) is written by the connecting account: it must be
+        able to create and write ``backup_dir``. Not checked when no folder is given."""
+        folder = self.params.get("backup_dir")
+        if not folder:
+            return
+        existing = folder
+        while not os.path.exists(existing) and os.path.dirname(existing) != existing:
+            existing = os.path.dirname(existing)
+        if os.path.isdir(existing) and os.access(existing, os.W_OK | os.X_OK):
+            return
+        connected = install_owner.connection()
+        home = os.path.join(connected.home, "apigw-backups")
+        what = "write to" if existing == folder else "create %s in" % folder
+        self.problem("backup_dir", "%s %s: the connecting account %s cannot %s %s; the backup before export needs "
+                     "it. Become root (ansible_become: true), or set %s to a folder %s can write, for example %s"
+                     % (self.name("backup_dir"), folder, connected.name, what, existing, self.name("backup_dir"),
+                        connected.name, home), folder, "backup_dir")
+
     def check_sysupgrade(self, new):
         tool = install_paths.sysupgrade_path(new)
         if not os.path.isfile(tool):
@@ -305,7 +387,7 @@ class Preflight(object):
 
     def read_status(self, new):
         """The parsed status, or None (a problem) when it cannot be read or understood."""
-        runner = SysupgradeRunner(self.module, new, self.params["timeout"])
+        runner = SysupgradeRunner(self.module, new, self.params["timeout"], account=self.account)
         status, run = runner.status()
         self._record([run["cmd"]], run)
         shown = " ".join(run["cmd"])
@@ -363,7 +445,7 @@ class Preflight(object):
 
     def _process_states(self, install_dir, running, topology_known):
         """(report, error): ``ensure`` in check mode over the Node Manager and the instance folders."""
-        control = ReadOnlyProcessControl(self.module, install_dir, self.params["timeout"])
+        control = ReadOnlyProcessControl(self.module, install_dir, self.params["timeout"], account=self.account)
         report = dict(started=[], stopped=[], already=[], components=[])
         error = None
         try:

@@ -214,8 +214,11 @@ class ProcessControl(object):
     ``stdout`` and ``stderr`` of the last one (None before the first).
     """
 
-    def __init__(self, module, install_dir, timeout, sleep=None, grace=KILL_GRACE_SECONDS):
+    def __init__(self, module, install_dir, timeout, sleep=None, grace=KILL_GRACE_SECONDS, account=None):
         self.module = module
+        # The installation's owner (install_owner.Account): every process command runs as it, so
+        # the processes it starts are the owner's, never root's.
+        self.account = account
         self.install_dir = install_dir
         self.timeout = timeout
         self.grace = grace
@@ -229,7 +232,8 @@ class ProcessControl(object):
                                % (argv[0], self.install_dir), cmd=list(argv))
         self.commands.append(list(argv))
         run = step_watchdog.run(self.module, argv, self.timeout, cwd=bin_dir(self.install_dir),
-                                environ_update=step_watchdog.C_LOCALE, grace=self.grace)
+                                environ_update=step_watchdog.C_LOCALE, grace=self.grace,
+                                account=self.account)
         rc, out, err = run["rc"], run["stdout"], run["stderr"]
         self.last = dict(cmd=list(argv), rc=rc, stdout=out, stderr=err)
         if run["timed_out"]:

@@ -33,7 +33,7 @@ import json
 import os
 import time
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import install_paths
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import install_owner, install_paths
 
 LOCK_NAME = ".apigw-sysupgrade.lock"
 POLL_SECONDS = 0.5
@@ -78,8 +78,10 @@ class LockTimeout(Exception):
 class StepLock:
     """The node's sysupgrade lock. ``acquire`` takes it (waiting when needed), ``release`` drops it."""
 
-    def __init__(self, path, clock=time.time, sleep=time.sleep):
+    def __init__(self, path, clock=time.time, sleep=time.sleep, account=None):
         self.path = path
+        # The installation's owner: the lock file is created as it (install_owner.acting_as).
+        self.account = account
         self.fd = None
         self._clock = clock
         self._sleep = sleep
@@ -117,7 +119,8 @@ class StepLock:
 
     # -- taking -------------------------------------------------------------------------------
     def _open(self):
-        return os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with install_owner.acting_as(self.account):
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
 
     def _try(self, fd):
         try:

@@ -17,6 +17,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
     group_options,
+    install_owner,
     install_paths,
     log_locator,
     log_parser,
@@ -89,8 +90,10 @@ class StepWorkflow:
                 module.no_log_values.add(secret)
         self.masker = SecretMasker(secrets)
         self.new_install_dir = self.params["new_install_dir"]
-        self.runner = SysupgradeRunner(module, self.new_install_dir, self.params["timeout"], self.masker)
-        self.result = {"changed": False, "step": step}
+        self.account = install_owner.for_module(module, self.new_install_dir)
+        self.runner = SysupgradeRunner(module, self.new_install_dir, self.params["timeout"], self.masker,
+                                       account=self.account)
+        self.result = {"changed": False, "step": step, "run_as": self.account.name if self.account else None}
         self.command_line = None
 
     # -- exits: everything is masked on the way out ------------------------------------------
@@ -112,7 +115,7 @@ class StepWorkflow:
     def run(self):
         self.validate()
         arguments, answers = self.plan()
-        lock = step_lock.StepLock(step_lock.lock_path(self.new_install_dir))
+        lock = step_lock.StepLock(step_lock.lock_path(self.new_install_dir), account=self.account)
         if self.module.check_mode:
             # Check mode changes nothing and never waits: it only says when another run is going on.
             self.warn_if_locked(lock)

@@ -10,7 +10,8 @@ Every call:
   parsers read are the untranslated ones;
 - hands credentials over on standard input (``data=``); run_command writes them, adds the final
   newline and closes the pipe, so a further prompt reads end-of-file instead of waiting;
-- reports the command as an argument list (``cmd``) with secret values masked.
+- reports the command as an argument list (``cmd``) with secret values masked;
+- runs as the installation's owner (install_owner), dropping from root when needed.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -33,11 +34,13 @@ def quote(argument):
 
 
 class SysupgradeRunner:
-    def __init__(self, module, new_install_dir, timeout, masker=None):
+    def __init__(self, module, new_install_dir, timeout, masker=None, account=None):
         self.module = module
         self.new_install_dir = new_install_dir
         self.timeout = timeout
         self.masker = masker or SecretMasker()
+        # The installation's owner (install_owner.Account): sysupgrade runs as this account.
+        self.account = account
 
     @property
     def executable(self):
@@ -77,6 +80,7 @@ class SysupgradeRunner:
             cwd=install_paths.working_dir(self.new_install_dir),
             data="\n".join(values) if values else None,
             environ_update=step_watchdog.C_LOCALE,
+            account=self.account,
         )
         run.update(
             stdout=self.masker.text(run["stdout"]),

@@ -84,6 +84,7 @@ EXAMPLES = r"""
       username: admin
       password: "{{ anm_admin_password }}"
       domain_passphrase: "{{ domain_passphrase }}"
+      install_owner: ""  # the owner of the installation's folder runs the product
   block:
     - name: Where is this node?
       apigw.sysupgrade.status:
@@ -101,6 +102,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that ran the product commands (the installation's owner, see O(install_owner)).
+  returned: always
+  type: str
+  sample: axway
 msg:
   description:
     - What happened, in one line.

@@ -46,6 +46,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that ran the product commands (the installation's owner, see O(install_owner)).
+  returned: always
+  type: str
+  sample: axway
 clean_leftovers:
   description: What clean found to clean before running (see the description); empty when only the status required it.
   returned: when the options were valid

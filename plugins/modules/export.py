@@ -66,6 +66,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that ran the product commands (the installation's owner, see O(install_owner)).
+  returned: always
+  type: str
+  sample: axway
 msg:
   description:
     - What happened, in one line.

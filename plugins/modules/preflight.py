@@ -92,10 +92,18 @@ options:
         them through other names, for example C({old_install_dir: apigw_old_install_dir})."
       - Keys are this module's option names (O(old_install_dir), O(new_install_dir), O(force),
         O(min_free_disk_mb), O(cassandra_host), O(cassandra_port), O(no_cassandra),
-        O(cassandra_connect_timeout), O(timeout)); an unknown key fails the task. Options not listed
-        are named as themselves. RV(findings[].option) always holds the module option's name.
+        O(cassandra_connect_timeout), O(timeout), O(install_owner), O(backup_dir)); an unknown key fails
+        the task. Options not listed are named as themselves. RV(findings[].option) always holds the
+        module option's name.
     type: dict
+  backup_dir:
+    description:
+      - The folder the backup before export will be written to, by the connecting account. When
+        given and export will run, the account must be able to create and write it; otherwise a
+        problem names the option, the account and a folder in its home it could use.
+    type: path
 extends_documentation_fragment:
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.group_options
 attributes:
   check_mode:
@@ -153,6 +161,21 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that runs the product commands on this node (the installation's owner); null when the old installation is missing.
+  returned: always
+  type: str
+  sample: axway
+connected_as:
+  description: The account this module ran as (after become).
+  returned: always
+  type: str
+  sample: root
+run_as_mode:
+  description: C(same) when connected as the owner, C(drop) when connected as root (commands drop to the owner), null when refused.
+  returned: always
+  type: str
+  sample: drop
 status:
   description:
     - C(FAILED) when there is a problem; C(SKIPPED) when the node is applied (nothing was checked);
@@ -300,6 +323,8 @@ def argument_spec():
         cassandra_connect_timeout=dict(type="int", default=DEFAULTS["cassandra_connect_timeout"]),
         timeout=dict(type="int", default=DEFAULTS["timeout"]),
         variable_names=dict(type="dict"),
+        install_owner=dict(type="str", default=DEFAULTS["install_owner"]),
+        backup_dir=dict(type="path"),
     ))
 
 

@@ -120,6 +120,7 @@ options:
     type: int
     default: 180
 extends_documentation_fragment:
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.group_options
 attributes:
   check_mode:
@@ -198,6 +199,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that ran the product commands (the installation's owner, see O(install_owner)).
+  returned: always
+  type: str
+  sample: axway
 started:
   description: Components started (in check mode, that would be started). C(nodemanager) or C(GROUP/NAME).
   returned: always
@@ -284,7 +290,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, step_lock
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, install_owner, step_lock
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, detach_stdin, discover_instances, ensure, instance_component,
     nodemanager_component)
@@ -347,12 +353,14 @@ def main():
         module.fail_json(msg="timeout must be a positive number of seconds")
 
     detach_stdin()
-    control = ProcessControl(module, install_dir, params["timeout"])
-    report = dict(started=[], stopped=[], already=[], components=[], discovery=None, install_dir=install_dir)
+    account = install_owner.for_module(module, install_dir)
+    control = ProcessControl(module, install_dir, params["timeout"], account=account)
+    report = dict(started=[], stopped=[], already=[], components=[], discovery=None, install_dir=install_dir,
+                  run_as=account.name if account else None)
     error = None
     lock = None
     if params["wait_for_sysupgrade"] > 0 and not module.check_mode:
-        lock = step_lock.StepLock(step_lock.lock_path(install_dir))
+        lock = step_lock.StepLock(step_lock.lock_path(install_dir), account=account)
         try:
             waited = lock.acquire("process", params["wait_for_sysupgrade"])
         except step_lock.LockTimeout as exc:

@@ -57,6 +57,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_as:
+  description: The account that ran the product commands (the installation's owner, see O(install_owner)).
+  returned: success
+  type: str
+  sample: axway
 current_status:
   description: The C(Current status) text as printed by sysupgrade.
   returned: success
@@ -127,7 +132,7 @@ logs:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
-    group_options, install_paths, log_locator, log_parser, status_parser, step_module)
+    group_options, install_owner, install_paths, log_locator, log_parser, status_parser, step_module)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import SysupgradeRunner
 
 LOGGED_STEPS = ("export", "upgrade", "apply")
@@ -169,10 +174,11 @@ def main():
     if error:
         module.fail_json(msg=error, raw="")
 
-    runner = SysupgradeRunner(module, new_install_dir, module.params["timeout"])
+    account = install_owner.for_module(module, new_install_dir)
+    runner = SysupgradeRunner(module, new_install_dir, module.params["timeout"], account=account)
     status, run = runner.status()
     result = dict(changed=False, cmd=run["cmd"], rc=run["rc"], stdout=run["stdout"], stderr=run["stderr"],
-                  raw=status["raw"])
+                  raw=status["raw"], run_as=account.name if account else None)
     if run["timed_out"]:
         module.fail_json(msg="sysupgrade status did not answer in time and was stopped", **result)
     if run["rc"] != 0 or not status["known"]:

@@ -210,10 +210,11 @@ def test_commands_run_in_bin_with_c_locale(install):
     argv, kwargs = module.calls[0]
     assert argv == [install + "/posix/bin/nodemanager", "-s"]
     assert kwargs["cwd"] == install + "/posix/bin"
-    assert kwargs["environ_update"] == {"LANG": "C", "LC_ALL": "C"}
+    assert kwargs["environ_update"] == {"LANG": "C", "LC_ALL": "C"}  # no account given: no login names
     assert kwargs["data"] is None and kwargs["expand_user_and_vars"] is False
     # under the watchdog: time limit, kill grace, standard input on /dev/null
-    assert module.wrappers[0][3:] == ["5", str(p.KILL_GRACE_SECONDS), "null"]
+    # ... and as the installation's owner: here root owns it, so nothing changes hands ("-")
+    assert module.wrappers[0][3:] == ["5", str(p.KILL_GRACE_SECONDS), "null", "-"]
     assert control.commands == [argv]
     assert control.last == dict(cmd=argv, rc=0, stdout="", stderr="")
 

@@ -34,7 +34,7 @@ STATUS_TEXT = {
     "apply": "Current status: system upgrade complete\n",
 }
 STEP_ORDER = ["not started", "export", "upgrade", "apply"]
-WATCHDOG_PREFIX = 6  # python, -c, source, timeout, grace, stdin mode
+WATCHDOG_PREFIX = step_watchdog.PREFIX_LENGTH  # python, -c, source, timeout, grace, stdin mode, identity
 
 
 class AnsibleExitJson(Exception):

@@ -7,6 +7,7 @@ __metaclass__ = type
 
 import json
 import os
+import pwd
 
 import pytest
 
@@ -71,7 +72,10 @@ def test_exact_command_line_and_stdin(step, extra, arguments, data, installs, fa
     assert call.stdin_mode == ("pipe" if data else "null")
     assert call.timeout == "900"
     assert call.kwargs["cwd"] == os.path.join(installs["new"], "upgrade", "bin")
-    assert call.kwargs["environ_update"] == {"LANG": "C", "LC_ALL": "C"}
+    # the C locale, and the owner's login names (the test's folders are the running user's own)
+    owner = pwd.getpwuid(os.geteuid())
+    assert call.kwargs["environ_update"] == {
+        "LANG": "C", "LC_ALL": "C", "HOME": owner.pw_dir, "USER": owner.pw_name, "LOGNAME": owner.pw_name}
     assert call.kwargs["binary_data"] is False
     assert call.kwargs["expand_user_and_vars"] is False
     assert result["changed"] is True

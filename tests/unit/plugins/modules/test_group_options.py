@@ -39,15 +39,15 @@ SECRETS = {"password": "Pa55-w0rd!", "domain_passphrase": "dom-Phrase#9"}
 
 # The group options each module really uses; every other one it accepts and ignores.
 USES = {
-    "status": {"new_install_dir"},
-    "export": {"new_install_dir", "old_install_dir", "username", "password"},
-    "upgrade": {"new_install_dir"},
-    "apply": {"new_install_dir", "username", "password", "domain_passphrase"},
-    "clean": {"new_install_dir"},
-    "process": {"new_install_dir", "old_install_dir"},
+    "status": {"install_owner", "new_install_dir"},
+    "export": {"install_owner", "new_install_dir", "old_install_dir", "username", "password"},
+    "upgrade": {"install_owner", "new_install_dir"},
+    "apply": {"install_owner", "new_install_dir", "username", "password", "domain_passphrase"},
+    "clean": {"install_owner", "new_install_dir"},
+    "process": {"install_owner", "new_install_dir", "old_install_dir"},
     "topology_info": {"username", "password"},
     "domain_key_info": {"new_install_dir", "old_install_dir", "domain_passphrase"},
-    "preflight": {"new_install_dir", "old_install_dir"},
+    "preflight": {"install_owner", "new_install_dir", "old_install_dir"},
     "backup": {"old_install_dir"},
     "config_fingerprint": {"new_install_dir", "old_install_dir"},
     "service_scripts": {"new_install_dir", "old_install_dir"},

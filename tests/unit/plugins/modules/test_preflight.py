@@ -22,7 +22,7 @@ from ansible_collections.apigw.sysupgrade.tests.unit.plugins.module_utils.prefli
 Usage = collections.namedtuple("Usage", "total used free")
 CONTRACT = {"changed", "status", "problems", "notes", "findings", "sysupgrade_status", "completed", "applied",
             "will_export", "will_upgrade", "free_mb", "commands", "cmd", "rc", "stdout", "stderr",
-            "ext_lib_jars", "group_fingerprints"}
+            "ext_lib_jars", "group_fingerprints", "run_as", "connected_as", "run_as_mode"}
 
 
 @pytest.fixture
