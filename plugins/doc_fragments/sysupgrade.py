@@ -29,19 +29,6 @@ options:
         still enforced on the node.
     type: int
     default: 3600
-  install_owner:
-    description:
-      - The account that owns the installation and runs its commands, as a user name. Empty (the
-        default) means the owner of the installation's folder, read on the node. The roles leave it
-        empty, because M(apigw.sysupgrade.preflight) proves that both installations belong to the account
-        (O(install_owner) or the old installation's owner), so every module finds the same one.
-      - Connected as root (directly or through become), the module runs every product command as
-        this account (its uid, gid and supplementary groups), and writes its files inside the
-        installation as it, so nothing there becomes root's and no process of the product runs as
-        root. Connected as this account, nothing changes hands. Connected as any other account, the
-        module fails before running anything, naming both accounts and the two ways out.
-    type: str
-    default: ""
 notes:
   - Commands run without a terminal and in their own process group. Standard input carries only the
     credentials the tool asks for and is then closed, so a prompt can never wait; a further question
@@ -52,7 +39,7 @@ requirements:
   - Python 3.6 or later on the managed node (standard library only).
 """
 
-    # Modules that run product commands or write inside an installation without the base fragment.
+    # Every module that runs product commands or writes inside an installation.
     OWNER = r"""
 options:
   install_owner:

@@ -70,6 +70,14 @@ def of_path(path):
     return by_uid(st.st_uid, st.st_gid)
 
 
+def nearest_existing(path):
+    """``path``, or the nearest of its parents that exists: where a folder made for ``path`` would
+    be created, so whose permissions and owner count for it."""
+    while not os.path.exists(path) and os.path.dirname(path) != path:
+        path = os.path.dirname(path)
+    return path
+
+
 def resolve(folder, override=""):
     """The account that runs the product for the installation ``folder``: ``override`` (a user
     name) when given, else the folder's owner."""

@@ -29,19 +29,13 @@ def read_json(path):
         return None
 
 
-def _existing_parent(folder):
-    while not os.path.isdir(folder) and os.path.dirname(folder) != folder:
-        folder = os.path.dirname(folder)
-    return folder
-
-
 def write_json(path, data):
     """Write DATA at PATH atomically, 0600 in a 0700 folder (made when missing).
 
     The file and any folder made for it belong to the owner of the nearest existing folder above
     it (install_owner.acting_as): inside an installation that is its service account, so a run as
     root leaves nothing of root's there."""
-    with install_owner.acting_as(install_owner.of_path(_existing_parent(os.path.dirname(path)))):
+    with install_owner.acting_as(install_owner.of_path(install_owner.nearest_existing(os.path.dirname(path)))):
         _write_json(path, data)
 
 

@@ -359,9 +359,7 @@ class Preflight(object):
         folder = self.params.get("backup_dir")
         if not folder:
             return
-        existing = folder
-        while not os.path.exists(existing) and os.path.dirname(existing) != existing:
-            existing = os.path.dirname(existing)
+        existing = install_owner.nearest_existing(folder)
         if os.path.isdir(existing) and os.access(existing, os.W_OK | os.X_OK):
             return
         connected = install_owner.connection()

@@ -21,6 +21,7 @@ description:
   - Succeeds when the status is C(not started) afterwards and the log has no errors.
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.sysupgrade.step
   - apigw.sysupgrade.sysupgrade.tracelevel
   - apigw.sysupgrade.sysupgrade.attributes

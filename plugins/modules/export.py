@@ -25,6 +25,7 @@ options:
     required: true
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.sysupgrade.step
   - apigw.sysupgrade.sysupgrade.credentials
   - apigw.sysupgrade.sysupgrade.force

@@ -32,6 +32,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.sysupgrade.attributes
   - apigw.sysupgrade.group_options
 attributes:

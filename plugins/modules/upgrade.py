@@ -45,6 +45,7 @@ options:
     default: false
 extends_documentation_fragment:
   - apigw.sysupgrade.sysupgrade
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.sysupgrade.step
   - apigw.sysupgrade.sysupgrade.force
   - apigw.sysupgrade.sysupgrade.tracelevel
