@@ -19,6 +19,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import posixpath
+
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import remediation_for
 
 ANM_TRUST_HINT = ("Its certificate is not trusted, and waiting cannot change that, so it was not retried. "
@@ -88,7 +90,7 @@ def apply_readiness(status_results, all_hosts, reachable_hosts=None):
     return out
 
 
-def apply_inputs(login, key, first_anm, first_anm_applied):
+def apply_inputs(login, key, first_anm, first_anm_applied, new_install_dir=None):
     """Prove the inputs before anything stops. -> {refusals, warnings, pin}.
 
     ``login``: topology_info run on the first Admin Node Manager's node against its loopback, with
@@ -109,6 +111,14 @@ def apply_inputs(login, key, first_anm, first_anm_applied):
     elif login.get("unreachable"):
         refusals.append("Cannot reach the first Admin Node Manager %s to check the admin login: %s."
                         % (first_anm, login.get("msg")))
+    elif first_anm_applied and login.get("failure_kind") == "stopped":
+        # topology_info asked the Node Manager (node_manager_dir): nothing is starting, so waiting
+        # (apigw_anm_wait_timeout) cannot help.
+        refusals.append("The first Admin Node Manager %s is applied, but its new Node Manager is not running "
+                        "(nodemanager -s on %s), so no node can register with it. Start it on %s as %s: "
+                        "%s -d, then rerun apply; apigw_anm_wait_timeout cannot help, nothing is starting."
+                        % (first_anm, first_anm, first_anm, login.get("run_as") or "the installation's owner",
+                           posixpath.join(new_install_dir or "<new installation>", "posix", "bin", "nodemanager")))
     elif first_anm_applied:
         refusals.append("The first Admin Node Manager %s is applied, but its new Admin Node Manager does not "
                         "answer on its own node (%s), so the admin login cannot be checked and no node can "

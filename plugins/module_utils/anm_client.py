@@ -53,6 +53,8 @@ class AnmError(Exception):
         self.reason = reason
         self.certificate_sha256 = certificate_sha256
         self.attempts = 0  # set by wait_for: how many requests were tried
+        self.last_reason = reason  # set by wait_for: the last answer's own reason
+        self.gave_up = None  # set by wait_for: why waiting was pointless (give_up)
 
     @property
     def retryable(self):
@@ -177,13 +179,18 @@ def get_json(url, username, password, trust="system", ca_path=None, pin_sha256=N
         raise AnmError(PROTOCOL, url, "the answer is not JSON: %s" % exc, served)
 
 
-def wait_for(call, url, timeout, accept, interval=2.0, clock=time.time, sleep=time.sleep):
+def wait_for(call, url, timeout, accept, interval=2.0, clock=time.time, sleep=time.sleep, give_up=None):
     """Call ``call()`` until ``accept(answer)`` is None or the deadline passes.
 
     ``accept`` returns None for an answer that will do, or why it will not yet (a string): an ANM
     that answers as the old version is still starting. Only a retryable AnmError is waited out;
     any other propagates at once. Return (answer, attempts). At the deadline, raise AnmError
     (UNAVAILABLE) with the last reason and the number of attempts.
+
+    ``give_up``, when given, is asked after each answer that will not do: None to go on waiting,
+    or why waiting is pointless (a string, for example "its Node Manager is not running"). Then
+    the AnmError (UNAVAILABLE) is raised at once, with ``gave_up`` set to that reason. Every
+    AnmError raised here carries ``last_reason``, the last answer's own reason.
     """
     deadline = clock() + max(0, timeout)
     attempts, last = 0, "no attempt was made"
@@ -200,9 +207,14 @@ def wait_for(call, url, timeout, accept, interval=2.0, clock=time.time, sleep=ti
             if not exc.retryable:
                 raise
             last, served = exc.reason, exc.certificate_sha256
+        pointless = give_up() if give_up else None
+        if pointless:
+            exc = AnmError(UNAVAILABLE, url, "%s, and %s" % (last, pointless), served)
+            exc.attempts, exc.last_reason, exc.gave_up = attempts, last, pointless
+            raise exc
         if clock() + interval > deadline:
             exc = AnmError(UNAVAILABLE, url, "still not ready after %d s and %d attempts: %s"
                            % (timeout, attempts, last), served)
-            exc.attempts = attempts
+            exc.attempts, exc.last_reason = attempts, last
             raise exc
         sleep(interval)

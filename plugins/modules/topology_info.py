@@ -106,6 +106,16 @@ options:
         answer fail at once, never retried.
     type: int
     default: 0
+  node_manager_dir:
+    description:
+      - An installation's C(apigateway) folder on this node whose Node Manager serves O(anm_url)
+        here, for example the new installation on the applied first Admin Node Manager.
+      - "While the ANM does not answer, ask that Node Manager's state (C(posix/bin/nodemanager -s),
+        run as the installation's owner, see O(install_owner)) after each attempt. When it is not
+        running, waiting cannot help: the task fails at once with RV(failure_kind=stopped) and
+        RV(node_manager=stopped), instead of waiting out O(wait_timeout). When it runs (it is
+        still starting), the wait goes on."
+    type: path
   detect_local_host:
     description:
       - With O(install_dir), try to tell which topology host this machine is (RV(local_host)).
@@ -116,6 +126,12 @@ options:
     type: bool
     default: true
 attributes:
+  action:
+    description:
+      - The action plugin of the same name runs the module and, while it waits (O(wait_timeout)
+        over 10 seconds), prints a progress line on the controller every 10 seconds at most, saying
+        what it waits for, on which node, for how long so far, and the limit.
+    support: full
   check_mode:
     description: Can run in check mode and return the same information.
     support: full
@@ -134,6 +150,7 @@ notes:
 seealso:
   - module: apigw.sysupgrade.process
 extends_documentation_fragment:
+  - apigw.sysupgrade.sysupgrade.owner
   - apigw.sysupgrade.group_options
 """
 
@@ -297,11 +314,32 @@ failure_kind:
   description:
     - On failure only, what failed, so that a playbook can tell the cases apart. C(certificate)
       (the certificate does not verify or is not the pinned one), C(auth) (HTTP 401/403),
-      C(unavailable) (no answer, or not ready within O(wait_timeout)), C(http) (another HTTP
+      C(unavailable) (no answer, or not ready within O(wait_timeout)), C(stopped) (no answer,
+      and the Node Manager of O(node_manager_dir) is not running), C(http) (another HTTP
       status), C(protocol) (not JSON, or not a topology), C(file) (the topology file).
   returned: failure
   type: str
   sample: certificate
+node_manager:
+  description:
+    - The state of the Node Manager of O(node_manager_dir) after the last attempt the ANM did not
+      answer, C(running) or C(stopped); null when it was not asked (no O(node_manager_dir), or the
+      ANM answered at once).
+  returned: always
+  type: str
+  sample: stopped
+last_reason:
+  description: On failure only, why the last attempt did not do (without the wait's own summary).
+  returned: failure
+  type: str
+  sample: "connection refused"
+run_as:
+  description:
+    - The account that asked the Node Manager's state (the owner of O(node_manager_dir)); null
+      when it was not asked.
+  returned: always
+  type: str
+  sample: axway
 """
 
 import os
@@ -309,9 +347,11 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, install_owner
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.anm_client import (
     PROTOCOL, UNAVAILABLE, AnmError, get_json, normalize_sha256, wait_for)
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
+    ProcessControl, ProcessError, nodemanager_component)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import (
     TopologyError, detect_local_host, first_anm_marker, is_first_anm, normalise_topology,
     read_topology_file, topology_file)
@@ -343,7 +383,37 @@ def with_api_path(url):
     return url if url.endswith(API_PATH) else url + API_PATH
 
 
-def fetch_topology(params, url, trust):
+STOPPED = "stopped"
+# Seconds one `nodemanager -s` may take.
+STATUS_TIMEOUT = 60
+
+
+class NodeManagerWatch(object):
+    """Asks the Node Manager of ``install_dir`` whether it runs (``nodemanager -s``, as the owner),
+    for wait_for's ``give_up``: waiting for an ANM whose Node Manager is not running is pointless."""
+
+    def __init__(self, module, install_dir):
+        self.account = install_owner.for_module(module, install_dir)
+        self.control = ProcessControl(module, install_dir, STATUS_TIMEOUT, account=self.account)
+        self.install_dir = install_dir
+        self.state = None
+
+    def give_up(self):
+        try:
+            running = self.control.is_running(nodemanager_component())
+        except ProcessError as exc:
+            # Cannot tell: go on waiting; the wait's own limit still ends it.
+            self.state = None
+            self.control.module.warn("could not ask the Node Manager's state: %s" % exc.msg)
+            return None
+        self.state = "running" if running else STOPPED
+        if running:
+            return None
+        return "its Node Manager is not running (%s -s reports it stopped)" % os.path.join(
+            self.install_dir, "posix", "bin", "nodemanager")
+
+
+def fetch_topology(params, url, trust, watch=None):
     """-> (topology, certificate_sha256, attempts, the URL that answered); raise AnmError with a kind."""
     urls = [url] + [with_api_path(u) for u in params["alternate_urls"] or []]
     answered = [url]
@@ -377,7 +447,8 @@ def fetch_topology(params, url, trust):
             return "it answers as version %s, not %s" % (version or "unknown", wanted)
         return None
 
-    (topology, served), attempts = wait_for(call, url, params["wait_timeout"], accept)
+    (topology, served), attempts = wait_for(call, url, params["wait_timeout"], accept,
+                                            give_up=watch.give_up if watch else None)
     return topology, served, attempts, answered[0]
 
 
@@ -414,6 +485,7 @@ def main():
             wait_for_version=dict(type="str"),
             wait_timeout=dict(type="int", default=0),
             detect_local_host=dict(type="bool", default=True),
+            node_manager_dir=dict(type="path"),
         )),
         required_one_of=[("install_dir", "anm_url", "anm_host")],
         mutually_exclusive=[("anm_url", "anm_host")],
@@ -431,7 +503,11 @@ def main():
             params["pin_sha256"] = normalize_sha256(params["pin_sha256"])
         except ValueError as exc:
             module.fail_json(msg="pin_sha256: %s" % to_native(exc))
-    result = dict(changed=False, certificate_sha256=None, trust=None, attempts=0)
+    if params["node_manager_dir"] and not os.path.isdir(params["node_manager_dir"]):
+        module.fail_json(msg="node_manager_dir %s is not a folder on this node" % params["node_manager_dir"])
+    result = dict(changed=False, certificate_sha256=None, trust=None, attempts=0, node_manager=None,
+                  run_as=None)
+    watch = NodeManagerWatch(module, params["node_manager_dir"]) if params["node_manager_dir"] else None
     if from_api:
         source, where = "api", topology_url(params)
         result["trust"] = trust_of(params)
@@ -444,15 +520,19 @@ def main():
     try:
         if from_api:
             topology, result["certificate_sha256"], result["attempts"], answered = fetch_topology(
-                params, where, result["trust"])
+                params, where, result["trust"], watch)
             result["topology_source"] = answered
         else:
             topology = read_topology_file(where)
     except AnmError as exc:
-        failure = dict(msg="ANM at %s: %s" % (exc.url, exc.reason), failure_kind=exc.kind,
-                       certificate_sha256=exc.certificate_sha256, attempts=exc.attempts)
+        failure = dict(msg="ANM at %s: %s" % (exc.url, exc.reason),
+                       failure_kind=STOPPED if exc.gave_up else exc.kind,
+                       certificate_sha256=exc.certificate_sha256, attempts=exc.attempts,
+                       last_reason=exc.last_reason)
     except TopologyError as exc:
         failure = dict(msg=to_native(exc), failure_kind="file")
+    if watch:
+        result.update(node_manager=watch.state, run_as=watch.account.name if watch.account else None)
     if failure:
         # Failing outside the except block: a clear message, not an "exception occurred" traceback.
         result.update(failure)

@@ -68,6 +68,18 @@ def test_an_old_anm_already_stopped_is_a_warning_but_a_silent_new_one_refuses():
                                          "Manager does not answer")
 
 
+def test_a_stopped_new_node_manager_refuses_naming_the_node_the_account_and_the_command():
+    stopped = {"failed": True, "failure_kind": "stopped", "run_as": "axway", "node_manager": "stopped",
+               "msg": "ANM at https://127.0.0.1:8090/api/topology: connection refused, and its Node Manager is not running"}
+    out = apply_inputs(stopped, {"unlocked": True}, "node1", True, "/opt/Axway-7.7/apigateway")
+    assert out["refusals"] == [
+        "The first Admin Node Manager node1 is applied, but its new Node Manager is not running "
+        "(nodemanager -s on node1), so no node can register with it. Start it on node1 as axway: "
+        "/opt/Axway-7.7/apigateway/posix/bin/nodemanager -d, then rerun apply; apigw_anm_wait_timeout "
+        "cannot help, nothing is starting."]
+    assert out["pin"] is None
+
+
 def test_skipped_checks_refuse_nothing():
     assert apply_inputs({"skipped": True}, {"skipped": True}, "node1", False) == {"refusals": [], "warnings": [], "pin": None}
 

@@ -176,3 +176,28 @@ def test_loopback_urls():
     assert anm_client.is_loopback_url("https://127.0.0.1:8090/api/topology")
     assert anm_client.is_loopback_url("https://[::1]:8090/")
     assert not anm_client.is_loopback_url("https://NodeA:8090/")
+
+
+def test_wait_for_gives_up_at_once_when_waiting_cannot_help():
+    now, asked = [0.0], []
+
+    def call():
+        raise anm_client.AnmError(anm_client.UNAVAILABLE, "https://127.0.0.1:8090/api/topology", "connection refused")
+
+    def give_up():
+        asked.append(now[0])
+        return "its Node Manager is not running" if len(asked) == 3 else None
+    with pytest.raises(anm_client.AnmError) as err:
+        anm_client.wait_for(call, "https://127.0.0.1:8090/api/topology", 300, lambda a: None, interval=2,
+                            clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s), give_up=give_up)
+    assert asked == [0.0, 2.0, 4.0]  # asked after every silent attempt, and no more after it said so
+    assert (err.value.kind, err.value.attempts, err.value.gave_up) == (
+        anm_client.UNAVAILABLE, 3, "its Node Manager is not running")
+    assert err.value.reason == "connection refused, and its Node Manager is not running"
+    assert err.value.last_reason == "connection refused"
+
+
+def test_wait_for_never_asks_give_up_about_an_answer_that_will_do():
+    answer, attempts = anm_client.wait_for(lambda: ({"v": "7.7"}, "f"), "https://x/", 20, lambda a: None,
+                                           give_up=lambda: pytest.fail("asked although the ANM answered"))
+    assert attempts == 1 and answer[0]["v"] == "7.7"

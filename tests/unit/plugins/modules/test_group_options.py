@@ -45,7 +45,7 @@ USES = {
     "apply": {"install_owner", "new_install_dir", "username", "password", "domain_passphrase"},
     "clean": {"install_owner", "new_install_dir"},
     "process": {"install_owner", "new_install_dir", "old_install_dir"},
-    "topology_info": {"username", "password"},
+    "topology_info": {"install_owner", "username", "password"},
     "domain_key_info": {"new_install_dir", "old_install_dir", "domain_passphrase"},
     "preflight": {"install_owner", "new_install_dir", "old_install_dir"},
     "backup": {"old_install_dir"},

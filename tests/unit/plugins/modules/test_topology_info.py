@@ -5,6 +5,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import pwd
+import socket
 
 import pytest
 
@@ -12,6 +15,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.apigw.sysupgrade.plugins.modules import topology_info
 from ansible_collections.apigw.sysupgrade.tests.unit.module_runner import run_main
+from ansible_collections.apigw.sysupgrade.tests.unit.plugins.modules.conftest import WATCHDOG_PREFIX
 from ansible_collections.apigw.sysupgrade.tests.unit.tls_server import FakeAnm, der_sha256
 
 
@@ -248,3 +252,69 @@ def test_an_answer_of_any_kind_ends_the_search(monkeypatch, anm, pki):
     finally:
         other.stop()
     assert result["failed"] and result["failure_kind"] == "unavailable" and other.requests == []
+
+
+# ---- node_manager_dir: a silent ANM whose Node Manager is stopped is not waited for ----
+
+@pytest.fixture
+def new_install(tmp_path):
+    """A new installation whose posix/bin/nodemanager -s answers as the test says (rc 0 running)."""
+    folder = tmp_path / "new"
+    (folder / "posix" / "bin").mkdir(parents=True)
+    (folder / "posix" / "bin" / "nodemanager").write_text("#!/bin/sh\n")
+    return folder
+
+
+def fake_nodemanager(monkeypatch, running):
+    """run_command stands in for the watchdog running nodemanager -s; ``running`` is a list of
+    answers, one per call (True runs). Returns the calls' argument lists."""
+    calls = []
+
+    def handle(module, argv, **kwargs):
+        argv = list(argv[WATCHDOG_PREFIX:])
+        calls.append(argv)
+        return (0 if running.pop(0) else 1), "", ""
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", handle)
+    return calls
+
+
+def closed_url():
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return "https://127.0.0.1:%d" % port
+
+
+def test_a_stopped_node_manager_ends_the_wait_at_once(monkeypatch, new_install):
+    calls = fake_nodemanager(monkeypatch, [False])
+    result = run(monkeypatch, {"anm_url": closed_url(), "username": "admin", "password": "pw",
+                               "validate_certs": False, "wait_timeout": 300, "node_manager_dir": str(new_install)})
+    assert result["failed"] and result["failure_kind"] == "stopped" and result["node_manager"] == "stopped"
+    assert result["attempts"] == 1  # one request, not the 150 of a 300 s wait
+    assert calls == [[str(new_install / "posix" / "bin" / "nodemanager"), "-s"]]
+    assert "its Node Manager is not running (%s -s reports it stopped)" % (
+        new_install / "posix" / "bin" / "nodemanager") in result["msg"]
+    assert result["last_reason"] and result["last_reason"] in result["msg"]
+    assert result["run_as"] == pwd.getpwuid(os.getuid()).pw_name  # the folder's owner asked
+
+
+def test_a_running_node_manager_is_waited_for(monkeypatch, anm, new_install):
+    anm.answers_left_before_ready = 1
+    calls = fake_nodemanager(monkeypatch, [True])
+    result = run(monkeypatch, api_args(anm, validate_certs=False, wait_timeout=30,
+                                       node_manager_dir=str(new_install)))
+    assert not result.get("failed"), result
+    assert result["attempts"] == 2 and result["node_manager"] == "running" and len(calls) == 1
+
+
+def test_an_answer_at_once_never_asks_the_node_manager(monkeypatch, anm, new_install):
+    calls = fake_nodemanager(monkeypatch, [])
+    result = run(monkeypatch, api_args(anm, validate_certs=False, node_manager_dir=str(new_install)))
+    assert not result.get("failed") and result["node_manager"] is None and calls == []
+
+
+def test_a_missing_node_manager_dir_names_the_option(monkeypatch, tmp_path):
+    result = run(monkeypatch, {"anm_url": "https://127.0.0.1:1", "username": "a", "password": "b",
+                               "node_manager_dir": str(tmp_path / "nowhere")})
+    assert result["failed"] and result["msg"] == "node_manager_dir %s is not a folder on this node" % (tmp_path / "nowhere")
