@@ -19,8 +19,10 @@ Fixtures
                 the lab as they found it (heal/boot nodes, clear faults) -- use try/finally.
   lab_pool      session scope: owns the shared lab; takes it down at the end of the session.
 
-Only one lab can exist on a machine. When ``labctl up`` refuses because another lab exists (another
-suite is running), Lab.up() waits for it to go away, up to APIGW_LAB_WAIT seconds (default 900).
+One lab per APIGW_LAB_DIR and name. When ``labctl up`` refuses because a lab exists there already
+(left by an interrupted run, or another suite's), Lab.up() fails at once, naming it and how to take
+it down: waiting would only hide it. APIGW_LAB_WAIT (seconds, default 0) allows a bounded wait for
+one that is going away. scripts/test gives every run labs of their own names, so it never meets one.
 A Lab never takes down a lab it did not bring up.
 
 Lab API (all node arguments take the inventory name, e.g. ``node1``)
@@ -126,7 +128,7 @@ class Lab:
             args.append("--no-product")
         if cassandra_auth:
             args.append("--cassandra-auth")
-        wait = float(os.environ.get("APIGW_LAB_WAIT", "900")) if wait is None else wait
+        wait = float(os.environ.get("APIGW_LAB_WAIT", "0")) if wait is None else wait
         deadline = time.monotonic() + wait
         while True:
             proc = self.labctl(*args, check=False)
@@ -137,8 +139,11 @@ class Lab:
                 raise AssertionError("labctl %s failed (exit %d):\n%s%s"
                                      % (" ".join(map(str, args)), proc.returncode,
                                         proc.stdout, proc.stderr))
-            if time.monotonic() > deadline:
-                raise LabBusy("another lab stayed up for %ss: %s" % (wait, proc.stderr.strip()))
+            if time.monotonic() >= deadline:
+                raise LabBusy("%s (APIGW_LAB_NAME=%s, APIGW_LAB_DIR=%s; waited %ss, APIGW_LAB_WAIT). Take "
+                              "it down with: APIGW_LAB_NAME=%s APIGW_LAB_DIR=%s %s down"
+                              % (proc.stderr.strip(), os.environ.get("APIGW_LAB_NAME", "apigw"), self.lab_dir,
+                                 wait, os.environ.get("APIGW_LAB_NAME", "apigw"), self.lab_dir, LABCTL))
             time.sleep(2)
 
     def down(self):

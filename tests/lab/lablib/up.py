@@ -5,6 +5,8 @@ Ctrl-C / SIGTERM) removes what was made.
 import os
 import shutil
 import threading
+import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 from . import accounts, certs, haproxy, hosts, inventory, netns, product, sshd, topologies
@@ -96,6 +98,7 @@ def build_lab(lab, state, lab_dir, prefix, with_product, users=None):
     for name, entry in state["hosts"].items():
         netns.create_host_network(entry["index"], prefix, name)
     log("  network: %.2f s" % t.elapsed())
+    test_hold()
     t = Timer()
     parallel(lambda n: start_and_wait(lab_dir, state, n), list(state["hosts"]))
     log("  hosts started, ssh works: %.2f s" % t.elapsed())
@@ -143,6 +146,24 @@ def test_break(lab_dir, node):
     elif what == "sshd":
         with open(hdir / "sshd_config", "a") as handle:
             handle.write("NoSuchSshdOption yes\n")
+
+
+# Seconds test_hold waits for the test to stop up before giving up on it.
+HOLD_LIMIT = 300
+
+
+def test_hold():
+    """Test hook: APIGW_LAB_TEST_HOLD=FILE makes up write its pid to FILE once the hosts' network
+    exists, then wait there for a signal (up to HOLD_LIMIT s), so that a test can interrupt a
+    half-made up when it chooses, never by racing it."""
+    path = os.environ.get("APIGW_LAB_TEST_HOLD")
+    if not path:
+        return
+    Path(path).write_text("%d\n" % os.getpid())
+    deadline = time.monotonic() + HOLD_LIMIT
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+    raise LabError("APIGW_LAB_TEST_HOLD: up was held %d s and nobody stopped it" % HOLD_LIMIT)
 
 
 def prepare_host(lab_dir, host, users=None):

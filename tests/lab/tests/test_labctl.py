@@ -56,12 +56,14 @@ def snapshot(lab_dir):
 
 
 def wait_no_lab(lab_pool):
-    """Take down our shared lab, then wait while another suite's lab of this name is up."""
+    """Take down our shared lab; a lab of this name that is still there then fails at once, naming
+    it (APIGW_LAB_WAIT allows a bounded wait, as Lab.up does)."""
     lab_pool.release()
-    deadline = time.monotonic() + float(os.environ.get("APIGW_LAB_WAIT", "900"))
+    deadline = time.monotonic() + float(os.environ.get("APIGW_LAB_WAIT", "0"))
     while snapshot(Lab().lab_dir)["netns"] or Lab().lab_dir.exists():
-        if time.monotonic() > deadline:
-            pytest.fail("another lab stayed up (%s)" % Lab().lab_dir)
+        if time.monotonic() >= deadline:
+            pytest.fail("a lab of this name (APIGW_LAB_NAME=%s) is still up at %s: take it down with labctl down"
+                        % (os.environ.get("APIGW_LAB_NAME", "apigw"), Lab().lab_dir))
         time.sleep(2)
 
 
@@ -140,22 +142,26 @@ def test_failed_up_cleans_up_and_names_the_node(lab_pool, monkeypatch, broken, m
     assert sorted(os.listdir("/etc/init.d")) == real_initd
 
 
-def test_interrupted_up_cleans_up(lab_pool):
-    """SIGTERM in the middle of up (a test runner's timeout) removes the half-made lab."""
+def test_interrupted_up_cleans_up(lab_pool, tmp_path):
+    """SIGTERM in the middle of up (a test runner's timeout) removes the half-made lab.
+
+    up is held once the hosts' network exists (the APIGW_LAB_TEST_HOLD hook) and interrupted
+    there: the signal always lands in the middle, never after up has finished."""
     wait_no_lab(lab_pool)
     lab = Lab()
     before = snapshot(lab.lab_dir)
+    held = tmp_path / "held"
     proc = subprocess.Popen([str(LABCTL), "up", "--topology", "N-node", "--nodes", "20",
                              "--no-product"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=dict(os.environ, APIGW_LAB_DIR=str(lab.lab_dir)))
-    deadline = time.monotonic() + 20
-    while not snapshot(lab.lab_dir)["netns"] and time.monotonic() < deadline:
-        time.sleep(0.02)
+                            text=True, env=dict(os.environ, APIGW_LAB_DIR=str(lab.lab_dir),
+                                                APIGW_LAB_TEST_HOLD=str(held)))
+    deadline = time.monotonic() + 120
+    while not held.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert held.exists(), "up never reached the hold (exit %s)" % proc.poll()
+    assert snapshot(lab.lab_dir)["netns"], "held with no namespace made"
     proc.terminate()
     out, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:      # up won the race: nothing to test, but leave no lab behind
-        lab.labctl("down")
-        pytest.skip("up finished before SIGTERM arrived")
     assert proc.returncode == 143, err
     assert "up failed; removing what it made" in err
     after = snapshot(lab.lab_dir)
