@@ -65,6 +65,11 @@ def post_upgrade_summary(steps, content=None):
         if script.get("changed"):
             changes.append("service %s now points at the new installation (original kept as %s)"
                            % (script.get("path"), script.get("backup")))
+    for pending in services.get("needs_root") or []:
+        # Root-only work the connecting account could not do: a warning naming the file, the change
+        # and the command, and no failure (issue 19).
+        notes.append("service %s still points at the old installation: it needs root to change (%s)"
+                     % (pending.get("path"), pending.get("command")))
     for key, label in (("sso", "single sign-on file"), ("quickstart", "QuickStart")):
         for path in (steps.get(key) or {}).get("copied") or []:
             changes.append("%s copied from the old installation: %s" % (label, path))

@@ -125,7 +125,36 @@ def _row(host, hv, gone, completed):
             if cells[phase]["result"] == "NOT RUN":
                 cells[phase] = mark
                 break
-    return {"host": host, "topology_host": hv.get("apigw_topology_host", ""), "phases": cells}
+    run_as, connected_as = _accounts(hv)
+    return {"host": host, "topology_host": hv.get("apigw_topology_host", ""), "phases": cells,
+            "run_as": run_as, "connected_as": connected_as}
+
+
+def _accounts(hv):
+    """(the account that ran the product's commands, the account the modules ran as) on a node:
+    from the step results of this run (each returns run_as), else pre-flight's; None unknown."""
+    preflight = hv.get("apigw_preflight") if isinstance(hv.get("apigw_preflight"), dict) else {}
+    run_as = None
+    for var in PHASE_VARS.values():
+        result = hv.get(var)
+        if isinstance(result, dict) and result.get("run_as"):
+            run_as = result["run_as"]
+            break
+    return run_as or preflight.get("run_as"), preflight.get("connected_as")
+
+
+def account_line(row):
+    """'node1: product commands ran as axway (...)', or None when no product command ran."""
+    if not row.get("run_as"):
+        return None
+    connected = row.get("connected_as")
+    if connected and connected != row["run_as"]:
+        how = "the collection's modules ran as %s and dropped to it" % connected
+    elif connected:
+        how = "the connection's own account"
+    else:
+        how = "the installation's owner"
+    return "%s: product commands ran as %s (%s)" % (row["host"], row["run_as"], how)
 
 
 def _rollback_cell(hv, entry):
@@ -339,7 +368,8 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
     lines = ["%s %s %s [%s]: %s" % (i["host"], i["phase"] or "-", i["severity"], i["check"], i["message"])
              for i in issues]
     resume = _resume_rollback(rows, command_prefix) if rollback else _resume(rows, command_prefix, first_anm)
-    return {"rows": rows, "table": _table(rows, phases), "resume": resume,
+    accounts = [line for line in (account_line(row) for row in rows) if line]
+    return {"rows": rows, "table": _table(rows, phases), "resume": resume, "accounts": accounts,
             "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, [ROLLBACK] if rollback else phases),
             "results": dict((r["host"], dict((p, c["result"]) for p, c in r["phases"].items())) for r in rows)}
 

@@ -35,6 +35,8 @@ import os
 
 # Folders of the apigateway folder the fingerprint reads (relative paths; a file is also allowed).
 COVERED = ("conf", "groups")
+# Where the fingerprint taken at export is kept, inside the new installation (relative path).
+STORE = os.path.join("upgrade", "apigw-sysupgrade", "export-fingerprint.json")
 # Folder names whose content changes at run time and is never configuration.
 VOLATILE_DIRS = frozenset(("logs", "trace", "events", "opsdb.d", "tmp", "temp", "cache"))
 VOLATILE_SUFFIXES = (".log", ".pid", ".lck", ".lock", ".tmp", ".swp", ".out")

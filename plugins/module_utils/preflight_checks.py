@@ -42,12 +42,12 @@ import socket
 import time
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
-    config_fingerprint, install_owner, install_paths, status_parser)
+    config_fingerprint, install_owner, install_paths, json_store, status_parser)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, discover_instances, ensure, instance_component, nodemanager_component)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import (
     STATUS_TIMEOUT_SECONDS, SysupgradeRunner)
-from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import topology_file
+from ansible_collections.apigw.sysupgrade.plugins.module_utils.topology import is_first_anm, topology_file
 
 PROBLEM = "problem"
 NOTE = "note"
@@ -256,7 +256,8 @@ class Preflight(object):
         if accounts["refused"]:
             # No product command may run as the wrong account: nothing else is checked.
             facts = dict(sysupgrade_status="unknown", completed=[], applied=False, will_export=True,
-                         will_upgrade=True, free_mb=None, ext_lib_jars=[], group_fingerprints={})
+                         will_upgrade=True, free_mb=None, ext_lib_jars=[], group_fingerprints={},
+                         rerun_forced=False, drift=[])
             facts.update(accounts["facts"])
             return self.result(facts)
         # A folder that is missing or not an installation is one problem; nothing that needs it runs.
@@ -264,14 +265,23 @@ class Preflight(object):
         status = self.read_status(new) if new_ok and self.check_sysupgrade(new) else None
         completed = list(status["completed"]) if status else []
         applied = "apply" in completed
+        # The rerun after a fix: an old configuration that changed since its export is exported and
+        # upgraded again (with --force, which the vendor requires for a rerun), unless the node is
+        # applied already.
+        drift = self.export_drift(old, new) if "export" in completed and not p["force"] and new_ok else []
+        rerun = bool(drift) and not applied
         # Nothing runs again on an applied node (forcing one is refused); otherwise a step runs when
-        # forced, when it has not completed, or (upgrade) when export runs again before it.
-        will_export = not applied and (bool(p["force"]) or "export" not in completed)
+        # forced, when it has not completed, when the configuration changed since export, or
+        # (upgrade) when export runs again before it.
+        will_export = not applied and (bool(p["force"]) or "export" not in completed or rerun)
         will_upgrade = not applied and (will_export or "upgrade" not in completed)
         facts = dict(sysupgrade_status=status_parser.describe(status), completed=completed,
                      applied=applied, will_export=will_export, will_upgrade=will_upgrade, free_mb=None,
-                     ext_lib_jars=[], group_fingerprints={})
+                     ext_lib_jars=[], group_fingerprints={}, rerun_forced=rerun,
+                     drift=[d["path"] for d in drift])
         facts.update(accounts["facts"])
+        if drift:
+            self.weigh_drift(old, drift, applied)
         if applied:  # nothing will run on this node
             return self.result(facts)
         if will_export:
@@ -296,6 +306,35 @@ class Preflight(object):
             facts["group_fingerprints"] = config_fingerprint.group_fingerprints(
                 config_fingerprint.fingerprint(old, tops=("groups",))["files"])
         return self.result(facts)
+
+    def export_drift(self, old, new):
+        """[{path, change}] of the old configuration against the fingerprint its export took
+        (config_fingerprint.STORE); [] when there is none to compare with."""
+        stored = json_store.read_json(os.path.join(new, config_fingerprint.STORE))
+        if not (isinstance(stored, dict) and isinstance(stored.get("files"), dict)) or \
+                stored.get("old_install_dir", old) != old or not os.path.isdir(old):
+            return []
+        return config_fingerprint.differences(stored["files"], config_fingerprint.fingerprint(old)["files"])
+
+    def weigh_drift(self, old, drift, applied):
+        """Say why the steps run again, or refuse where exporting again would undo applies."""
+        paths = ", ".join(d["path"] for d in drift[:5]) + (" and %d more" % (len(drift) - 5) if len(drift) > 5 else "")
+        if not applied:
+            self.note("rerun", "the old installation's configuration changed since its export (%s): export "
+                               "and upgrade run again, with --force (the vendor's rerun)" % paths)
+        elif is_first_anm(old):
+            # upgrade_faq.md: a new export of the first Admin Node Manager cleans the new topology,
+            # and every other node must apply again.
+            self.problem("rerun", "the old installation's configuration changed since its export (%s), and this "
+                                  "node is the applied first Admin Node Manager: exporting it again would clean "
+                                  "the new domain's topology, and every node would have to apply again "
+                                  "(upgrade_faq.md). Nothing was exported. Make the change in the new "
+                                  "installation instead, or clean every node (clean.yml) and start again" % paths,
+                         path=old, option="old_install_dir")
+        else:
+            self.note("rerun", "the old installation's configuration changed since its export (%s), but this node "
+                               "is applied: the change is not in the new installation; make it there, or clean "
+                               "this node (clean.yml) and run test_upgrade and apply on it again" % paths)
 
     def result(self, facts):
         problems = [f["message"] for f in self.findings if f["severity"] == PROBLEM]

@@ -135,7 +135,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint as fp
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, json_store, topology
 
-STORE = os.path.join("upgrade", "apigw-sysupgrade", "export-fingerprint.json")
+STORE = fp.STORE
 
 
 def group_hosts(old_install_dir):

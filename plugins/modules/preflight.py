@@ -242,10 +242,32 @@ applied:
   type: bool
   sample: false
 will_export:
-  description: Export will run on this node (O(force), or export has not completed); false on an applied node.
+  description:
+    - Export will run on this node (O(force), export has not completed, or RV(rerun_forced)); false on
+      an applied node.
   returned: always
   type: bool
   sample: true
+rerun_forced:
+  description:
+    - The old installation's configuration changed since its export (RV(drift)), on a node that is not
+      applied, so export runs again, with C(--force) as the vendor requires for a rerun (and upgrade
+      after it). A note says so.
+    - "On an applied node the change is a note, or, on the applied first Admin Node Manager, a
+      problem: exporting it again would clean the new domain's topology and every node would have to
+      apply again (upgrade_faq.md)."
+  returned: always
+  type: bool
+  sample: false
+drift:
+  description:
+    - The configuration files (relative to O(old_install_dir)) that differ from the fingerprint the
+      last export took; empty when export has not completed, with O(force), or when no fingerprint
+      was stored.
+  returned: always
+  type: list
+  elements: str
+  sample: [groups/group-2/conf/4ac2.../configs.xml]
 will_upgrade:
   description: >-
     Upgrade will run on this node (export will run first, or upgrade has not completed); false on an

@@ -157,6 +157,21 @@ scripts:
       description: Lines of an init script, outside C(VDISTDIR)/C(VINSTDIR), that name the old installation (left as they are).
       type: int
       sample: 0
+needs_root:
+  description:
+    - The scripts that must change but that the connecting account may not write (they belong to
+      root, the vendor's services page edits them as root). Nothing was written to them, and the
+      module does not fail; each one is also an Ansible warning. C(path), C(kind), C(before) and
+      C(after) as in RV(scripts), and C(command), what makes the change.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - path: /etc/init.d/vshell-Default-Group-Gateway1
+      kind: init.d
+      before: {VDISTDIR: /opt/Axway-7.5.3/apigateway}
+      after: {VDISTDIR: /opt/Axway-7.7/apigateway}
+      command: "become root and rerun (ansible_become: true), or as root set VDISTDIR=/opt/Axway-7.7/apigateway in /etc/init.d/vshell-Default-Group-Gateway1"
 daemon_reload_needed:
   description: Whether a systemd unit changed (would change, in check mode), so that systemd must reload its units.
   returned: always
@@ -172,8 +187,28 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
-from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, safe_write
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import group_options, install_owner, safe_write
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import service_scripts as svc
+
+
+def may_write(path):
+    """Whether this process may replace ``path`` (a temporary file beside it, then a rename):
+    root always; any other account needs the folder's write permission."""
+    return os.geteuid() == 0 or os.access(os.path.dirname(path) or ".", os.W_OK | os.X_OK)
+
+
+def describe_change(entry):
+    """'VDISTDIR /old -> /new, VINSTDIR ...' of the values that change."""
+    return ", ".join("%s %s -> %s" % (key, entry["before"].get(key), value)
+                     for key, value in sorted(entry["after"].items()) if entry["before"].get(key) != value)
+
+
+def root_command(entry):
+    """What makes the change: the run again as root, or the edit itself."""
+    settings = " ".join("%s=%s" % (key, value) for key, value in sorted(entry["after"].items())
+                        if entry["before"].get(key) != value)
+    return ("become root and rerun (ansible_become: true), or as root set %s in %s%s"
+            % (settings, entry["path"], " and run systemctl daemon-reload" if entry["kind"] == "systemd" else ""))
 
 
 def main():
@@ -191,7 +226,7 @@ def main():
     old, new = svc.normalise(p["old_install_dir"]), svc.normalise(p["new_install_dir"])
     error = svc.check_dirs(old, new)
     if error:
-        module.fail_json(msg=error, scripts=[], daemon_reload_needed=False)
+        module.fail_json(msg=error, scripts=[], needs_root=[], daemon_reload_needed=False)
     query = p["state"] == "query"
     if not query and not os.path.isdir(new):
         module.fail_json(msg="new_install_dir: %s is not a directory on this node; the service scripts "
@@ -202,11 +237,20 @@ def main():
         module.fail_json(msg="Cannot read the service scripts in init_dir %s or systemd_dir %s: %s"
                              % (p["init_dir"], p["systemd_dir"], to_native(e)),
                          scripts=[], daemon_reload_needed=False)
-    scripts, diffs, done = [], [], []
+    scripts, diffs, done, needs_root = [], [], [], []
     for entry in entries:
         change = not query and entry["new_text"] != entry["text"]
         backup = safe_write.original_path(entry["real_path"])
-        if change and not module.check_mode:
+        if change and not may_write(entry["real_path"]):
+            # Root-only work, named as such: the run goes on, and says what is left and how.
+            pending = dict(path=entry["path"], kind=entry["kind"], before=entry["before"], after=entry["after"],
+                           command=root_command(entry))
+            needs_root.append(pending)
+            module.warn("%s must change to point at the new installation (%s), but %s may not write it: %s"
+                        % (entry["path"], describe_change(entry), install_owner.connection().name,
+                           pending["command"]))
+            change = False
+        elif change and not module.check_mode:
             try:
                 safe_write.replace_keeping_original(entry["real_path"], svc.encode(entry["new_text"]),
                                                     move=module.atomic_move)
@@ -228,7 +272,7 @@ def main():
                             after=entry["after"] if not query else entry["before"],
                             backup=backup if os.path.lexists(backup) or (change and module.check_mode) else "",
                             other_old_references=entry["other_old_references"]))
-    result = dict(changed=any(s["changed"] for s in scripts), scripts=scripts,
+    result = dict(changed=any(s["changed"] for s in scripts), scripts=scripts, needs_root=needs_root,
                   daemon_reload_needed=any(s["changed"] and s["kind"] == "systemd" for s in scripts))
     if module._diff and diffs:
         result["diff"] = diffs

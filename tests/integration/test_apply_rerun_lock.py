@@ -3,17 +3,18 @@
 
 Seen on a domain: the controller was killed during node2's apply, apply was rerun at once, and a
 second ``sysupgrade apply`` started on node2 while the first still ran (the second truncated the
-first's log). Here node2's apply is slowed down (lab fault ``slow``), the controller's
+first's log). Here node2's apply is held half way (lab fault ``hold``), the controller's
 ``ansible-playbook`` is killed (SIGKILL to its whole process group) while that apply runs, and
 apply is rerun at once. The lab's audit log (one ``start`` and one ``end`` record per sysupgrade
 call, appended in order) must show no two step runs overlapping on any node, and one apply on node2.
 """
+import json
 import os
 import signal
 import subprocess
 import time
 
-from lab_ansible import VENV_BIN, assert_no_secret, lab_secrets
+from lab_ansible import VENV_BIN, AnsibleRun, assert_no_secret, lab_secrets
 
 STEPS = ("export", "upgrade", "apply", "clean")
 APPLY_TASK = "Apply the upgraded data (sysupgrade apply)"
@@ -55,26 +56,43 @@ def test_a_rerun_after_the_controller_died_waits_for_the_apply_still_running(lab
     first_anm = runner.playbook("apigw.sysupgrade.apply", extra_vars=extra, limit="node1")
     assert first_anm.rc == 0, first_anm
 
-    # Long enough that the rerun, its gates slowed by a loaded CI machine, still finds this apply
-    # running and prints at least one "waiting for" poll line (30 s proved too short there).
-    lab.fault("node2", "slow", step="apply", seconds=60)
+    # node2's apply is held half way (lab fault `hold`) until this test releases it: the controller
+    # is killed while it runs, and the rerun finds it running for as long as the test needs.
+    lab.fault("node2", "hold", step="apply")
     argv = [str(VENV_BIN / "ansible-playbook"), "apigw.sysupgrade.apply", "-e", "apigw_apply_confirmed=true",
             "-e", "apigw_report_dir=%s" % (tmp_path / "reports")]
-    with open(str(tmp_path / "killed-run.log"), "w") as output:
-        controller = subprocess.Popen(argv, env=runner.env(), cwd=str(tmp_path), stdout=output,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            wait_for(lambda: any(name == "apply" for _id, name in step_runs(lab.audit("node2"))), 240,
-                     "node2's apply to start")
-            time.sleep(3)
-        finally:
-            # The controller dies: ansible-playbook, its workers and their ssh clients at once.
-            os.killpg(controller.pid, signal.SIGKILL)
-            controller.wait()
-    assert [r["event"] for r in lab.audit("node2") if r["argv"][1] == "apply"] == ["start"], \
-        "node2's apply must still be running when the rerun starts"
+    try:
+        with open(str(tmp_path / "killed-run.log"), "w") as output:
+            controller = subprocess.Popen(argv, env=runner.env(), cwd=str(tmp_path), stdout=output,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                wait_for(lambda: any(name == "apply" for _id, name in step_runs(lab.audit("node2"))), 240,
+                         "node2's apply to start")
+            finally:
+                # The controller dies: ansible-playbook, its workers and their ssh clients at once.
+                os.killpg(controller.pid, signal.SIGKILL)
+                controller.wait()
+        assert [r["event"] for r in lab.audit("node2") if r["argv"][1] == "apply"] == ["start"], \
+            "node2's apply must still be running when the rerun starts"
 
-    rerun = runner.playbook("apigw.sysupgrade.apply", extra_vars=extra)
+        # The rerun, released only once it says it waits for the apply still running on node2.
+        rerun_out = tmp_path / "rerun.out"
+        with open(str(rerun_out), "w") as out, open(str(tmp_path / "rerun.err"), "w") as err:
+            rerun_argv = argv[:1] + ["-e", json.dumps(extra), "apigw.sysupgrade.apply"]
+            rerun_proc = subprocess.Popen(rerun_argv, env=runner.env(), cwd=str(tmp_path), stdout=out, stderr=err,
+                                          universal_newlines=True)
+            try:
+                wait_for(lambda: "node2: sysupgrade apply waiting for " in rerun_out.read_text()
+                         or rerun_proc.poll() is not None, 600, "the rerun to wait for node2's apply")
+                assert rerun_proc.poll() is None, "the rerun ended without waiting:\n" + rerun_out.read_text()
+            finally:
+                lab.clear_faults("node2", "hold")
+                rerun_proc.wait(timeout=runner.timeout)
+    finally:
+        lab.clear_faults("node2")
+    rerun = AnsibleRun(rerun_argv, subprocess.CompletedProcess(
+        rerun_argv, rerun_proc.returncode, rerun_out.read_text(), (tmp_path / "rerun.err").read_text()))
+    runner.transcript.append(rerun)
     assert rerun.rc == 0, rerun
 
     for node in lab.nodes:

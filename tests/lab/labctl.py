@@ -23,6 +23,11 @@
                                       other hosts (it listens on 127.0.0.1 only) / open it again
   labctl ssh NODE [cmd ...] | exec NODE -- cmd ...
   labctl traffic [--rate R] [--count N] [--timeout S] [--path /version] [--json FILE]
+                 [--stop-file FILE] [--started-file FILE]
+                                      (--stop-file: stop scheduling once FILE exists, N then being
+                                      only the upper bound; --started-file: made once the first
+                                      request has been answered; the result's stopped_by says
+                                      which ended the run: "count" or "stop_file")
                                       GET http://<bridge>:8080<path> through the lab's HAProxy at
                                       R requests/s (default 20), N requests (default 600), each
                                       failed after S s (default 2); prints a JSON result (also
@@ -108,6 +113,9 @@ def parser():
                                    "longest_outage_seconds, outages, max_send_delay, start, end, "
                                    "duration, rate, count, timeout, path, url); see DESIGN.md.")
     t.add_argument("--rate", type=float, default=20.0, help="requests per second (default 20)")
+    t.add_argument("--stop-file", help="stop scheduling requests once this file exists (COUNT is then "
+                                       "the upper bound): traffic that runs until the test says")
+    t.add_argument("--started-file", help="made once the first request has been answered")
     t.add_argument("--count", type=int, default=600, help="requests in all (default 600)")
     t.add_argument("--timeout", type=float, default=2.0,
                    help="seconds a request may take in all before it counts as failed (default 2)")
@@ -147,7 +155,8 @@ def dispatch(a):
     if a.cmd == "ssh":
         return commands.ssh(a.node, a.command)
     if a.cmd == "traffic":
-        return commands.traffic(a.rate, a.count, a.timeout, a.path, a.json)
+        return commands.traffic(a.rate, a.count, a.timeout, a.path, a.json, stop_file=a.stop_file,
+                                started_file=a.started_file)
     if a.cmd == "exec":
         cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
         return commands.exec_in(a.node, cmd)

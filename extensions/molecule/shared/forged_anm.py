@@ -1,12 +1,13 @@
 """A forger for the certificate checks: an HTTPS server that claims to be an Admin Node Manager.
 
-    forged_anm.py BIND_ADDRESS PORT NAME SECONDS LOG_FILE
+    forged_anm.py BIND_ADDRESS PORT NAME STOP_FILE LOG_FILE
 
 It makes a CA of its own (not the domain's) and a certificate for NAME (the first Admin Node
 Manager's host name) with openssl, answers every request as an ANM would, and records each
 request it gets in LOG_FILE, one JSON line each, with whether credentials came with it. The
 collection must refuse it before sending anything, so the scenario's checks expect LOG_FILE to
-list handshakes only. It stops by itself after SECONDS: test equipment never outlives its test.
+list handshakes only. It serves until STOP_FILE exists (the scenario makes it once the step it
+serves has ended), and never longer than LIMIT seconds: test equipment never outlives its test.
 The scenario binds it to the lab bridge's address, so its traffic stays on this machine.
 """
 import json
@@ -34,7 +35,19 @@ def make_certificate(folder, name):
     return pem, key
 
 
-def main(bind, port, name, seconds, log_file):
+# The longest the forger serves when nobody stops it (seconds).
+LIMIT = 600
+
+
+def stop_when(stop_file, server):
+    """Shut ``server`` down once ``stop_file`` exists, or after LIMIT seconds."""
+    deadline = time.monotonic() + LIMIT
+    while not os.path.exists(stop_file) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    server.shutdown()
+
+
+def main(bind, port, name, stop_file, log_file):
     folder = tempfile.mkdtemp(prefix="forged-anm-")
     cert, key = make_certificate(folder, name)
     lock = threading.Lock()
@@ -60,7 +73,7 @@ def main(bind, port, name, seconds, log_file):
     context.load_cert_chain(cert, key)
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     record({"listening": "%s:%s" % (bind, port), "name": name})
-    threading.Timer(float(seconds), server.shutdown).start()
+    threading.Thread(target=stop_when, args=(stop_file, server), daemon=True).start()
     started = time.monotonic()
     server.serve_forever(poll_interval=0.2)
     record({"stopped_after_s": round(time.monotonic() - started, 1)})

@@ -55,6 +55,16 @@ def custom_stats(output):
     return json.loads(lines[0][len("RUN: "):])
 
 
+FAILED_TASK = re.compile(r'^fatal: \[([^\]]+)\]: FAILED! => .*?"msg": "(.*?)"\}?\s*$', re.MULTILINE)
+
+
+def failures(output):
+    """[(host, message)] of every failed task in a playbook's output (the default callback's
+    ``fatal: [host]: FAILED! => {... "msg": "..."}`` lines), messages unescaped: a check on a
+    refusal's own text, never on a host name that PLAY RECAP prints anyway."""
+    return [(host, json.loads('"%s"' % msg)) for host, msg in FAILED_TASK.findall(output)]
+
+
 def table_rows(output, host):
     """The rows for HOST of every phase table the playbook printed (debug output of the summary)."""
     pattern = re.compile(r'^\s*"?\|\s*%s\s*\|(.*)\|"?,?\s*$' % re.escape(host))

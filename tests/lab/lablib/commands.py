@@ -221,13 +221,14 @@ def lb_address(state):
     return host, int(port)
 
 
-def traffic(rate, count, timeout, path, json_file=None):
+def traffic(rate, count, timeout, path, json_file=None, stop_file=None, started_file=None):
     """Bounded traffic through the load balancer; prints the result JSON (lablib/traffic.py).
     No lock: it runs beside playbooks and other labctl commands."""
     from . import traffic as tr
     host, port = lb_address(st.load_state(st.lab_dir()))
     try:
-        run = tr.Traffic(host, port, rate=rate, count=count, timeout=timeout, path=path)
+        run = tr.Traffic(host, port, rate=rate, count=count, timeout=timeout, path=path,
+                         stop_file=stop_file, started_file=started_file)
     except ValueError as exc:
         raise LabError("traffic: %s" % exc)
     log("traffic: %d request(s) at %g/s to %s (at most %.1f s)" % (count, rate, run.url, run.bound()))

@@ -30,6 +30,9 @@ CATALOGUE = {
     "drop_admin_user": {"user": str},
     "large_config": {"required_heap_mb": int},
     "slow": {"step": str, "seconds": int},
+    # the step waits half way until the fault is cleared (labctl fault NODE --clear hold), at most
+    # `seconds` (default 900): a test releases it at the moment it chooses, never on a clock
+    "hold": {"step": str, "seconds": int},
     "crash": {"step": str},
     "prompt": {"step": str},
     "exit_code_lies": {},

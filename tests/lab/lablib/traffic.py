@@ -25,8 +25,11 @@ error, timeout, or another status. The result (DESIGN.md "Load balancer, test AP
   max_send_delay              the largest lateness of a request behind its slot (scheduler health)
   start, end                  epoch seconds; duration (seconds)
   rate, count, timeout, path, url   the parameters
+  stopped_by                  "count" (all count requests were scheduled) or "stop_file" (the
+                              stop file appeared first: traffic that runs until the test says)
 """
 import json
+import os
 import socket
 import threading
 import time
@@ -115,7 +118,7 @@ class Traffic:
     already sent still finish)."""
 
     def __init__(self, host, port=8080, rate=DEFAULT_RATE, count=DEFAULT_COUNT,
-                 timeout=DEFAULT_TIMEOUT, path=DEFAULT_PATH):
+                 timeout=DEFAULT_TIMEOUT, path=DEFAULT_PATH, stop_file=None, started_file=None):
         if rate <= 0 or count < 0 or timeout <= 0:
             raise ValueError("rate and timeout must be > 0, count >= 0")
         if not path.startswith("/"):
@@ -123,6 +126,10 @@ class Traffic:
         self.host, self.port, self.rate, self.count = host, int(port), float(rate), int(count)
         self.timeout, self.path = float(timeout), path
         self.url = "http://%s:%d%s" % (host, self.port, path)
+        # stop_file: scheduling stops once it exists (count is then only the bound); started_file:
+        # made once the first request has been answered, for a test that waits on that event.
+        self.stop_file, self.started_file = stop_file, started_file
+        self.stopped_by = "count"
         self.stopping = threading.Event()
         self.thread = None
         self.result = None
@@ -177,6 +184,18 @@ class Traffic:
         record["version"] = str(version) if version is not None else "unknown"
         return record
 
+    def answered(self, future):
+        """A request's callback: the first answer (ok or failed) makes started_file."""
+        if self.started_file and not os.path.exists(self.started_file):
+            with open(self.started_file, "a"):
+                pass
+
+    def stop_requested(self):
+        if self.stop_file and os.path.exists(self.stop_file):
+            self.stopped_by = "stop_file"
+            self.stopping.set()
+        return self.stopping.is_set()
+
     def run(self):
         workers = max(2, min(MAX_WORKERS, int(self.rate * self.timeout) + 4))
         start_epoch, t0 = time.time(), time.monotonic()
@@ -185,14 +204,15 @@ class Traffic:
         try:
             for i in range(self.count):
                 slot = t0 + i / self.rate
-                while not self.stopping.is_set():
+                while not self.stop_requested():
                     pause = slot - time.monotonic()
                     if pause <= 0:
                         break
                     self.stopping.wait(min(pause, 0.2))
-                if self.stopping.is_set():
+                if self.stop_requested():
                     break
                 futures.append(pool.submit(self.one, i, t0))
+                futures[-1].add_done_callback(self.answered)
         finally:
             # each request ends within its deadline, so this returns within `timeout` s
             pool.shutdown(wait=True)
@@ -234,7 +254,7 @@ def summarize(records, run, start_epoch, end_epoch, duration):
         "max_send_delay": round(max([r["delay"] for r in records] or [0.0]), 3),
         "start": round(start_epoch, 3), "end": round(end_epoch, 3),
         "duration": round(duration, 3),
-        "rate": rate, "count": run.count, "timeout": run.timeout, "path": run.path,
+        "rate": rate, "count": run.count, "stopped_by": run.stopped_by, "timeout": run.timeout, "path": run.path,
         "url": run.url,
     }
 

@@ -8,6 +8,7 @@ load balancer keeps traffic flowing while the nodes are upgraded one at a time).
 import http.client
 import json
 import os
+import subprocess
 import threading
 import time
 
@@ -15,6 +16,7 @@ import pytest
 
 import test_product_support as support
 from lablib import haproxy
+from lablib.testing import LABCTL
 from lablib.traffic import MARGIN
 
 OLD, NEW = "7.5.3", "7.7"
@@ -142,7 +144,29 @@ def test_traffic_counts_add_up_and_it_stops_by_itself(vendor3, tmp_path):
     assert result["by_version"] == {} and result["mixed_seconds"] == 0
     assert (result["rate"], result["count"], result["timeout"], result["path"]) == \
         (50.0, 25, 1.0, "/nope")
+    assert result["stopped_by"] == "count"
     assert took < 25 / 50 + 1 + MARGIN + 5       # bounded (+ labctl's own start-up)
+
+
+def test_traffic_runs_until_its_stop_file_and_says_when_it_started(vendor3, tmp_path):
+    """--stop-file / --started-file: traffic that runs until the test says, never on a clock."""
+    started, stop, out = tmp_path / "started", tmp_path / "stop", tmp_path / "traffic.json"
+    proc = subprocess.Popen([str(LABCTL), "traffic", "--rate", "20", "--count", "6000", "--json", str(out),
+                             "--stop-file", str(stop), "--started-file", str(started)],
+                            env=dict(os.environ, APIGW_LAB_DIR=str(vendor3.lab_dir)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, universal_newlines=True)
+    try:
+        wait_for(lambda: started.exists() or proc.poll() is not None, 30, "the first answer")
+        assert started.exists() and proc.poll() is None  # answering, and not stopped by anything
+        stop.touch()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, proc.stderr.read()
+    result = json.loads(out.read_text())
+    assert result["stopped_by"] == "stop_file" and 0 < result["sent"] < 6000
+    assert result["ok"] + result["failed"] == result["sent"] and result["failed"] == 0
 
 
 # ------------------------------------------------------------------ labs of their own

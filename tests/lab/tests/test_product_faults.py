@@ -2,6 +2,7 @@
 paths), the troubleshooting cases (upgrade_troubleshoot.md) and the generic faults, on one shared
 vendor-3-node lab. Faults are switched with labctl and always cleared again (try/finally)."""
 import re
+import threading
 import time
 
 import pytest
@@ -185,6 +186,34 @@ def test_slow(mod_lab):
         assert time.monotonic() - t0 < 3            # only the named step is slow
     finally:
         p.lab.clear_faults(NODE)
+
+
+def test_hold_waits_until_the_fault_is_cleared(mod_lab):
+    """Fault `hold`: the step waits half way for as long as the test wants, then finishes as usual."""
+    p = mod_lab
+    ensure_exported(p)
+    p.lab.fault(NODE, "hold", step="upgrade")
+
+    def upgrades():
+        return [r for r in p.lab.audit(NODE) if r["argv"][1:2] == ["upgrade"]]
+    before = len(upgrades())
+    result = {}
+    runner = threading.Thread(target=lambda: result.update(proc=p.upgrade(NODE, "--force")))
+    runner.start()
+    try:
+        deadline = time.monotonic() + 60
+        while len(upgrades()) == before and time.monotonic() < deadline:
+            time.sleep(0.2)
+        held = upgrades()[before:]
+        assert [r["event"] for r in held] == ["start"], held  # started, and held: not ended
+        assert runner.is_alive()
+        assert p.sysupgrade(NODE, "status").returncode == 0  # other calls are not held
+    finally:
+        p.lab.clear_faults(NODE)
+        runner.join(120)
+    assert not runner.is_alive()
+    p.ok(result["proc"])
+    assert [r for r in p.lab.audit(NODE) if r["argv"][1:2] == ["upgrade"]][-1]["event"] == "end"
 
 
 def test_crash_leaves_partial_log_and_no_status_change(mod_lab):

@@ -33,11 +33,11 @@ def test_the_first_test_upgrade_backed_up_every_node_before_its_export(steps):
 
 
 def test_a_plain_rerun_takes_no_new_backup_and_keeps_the_fingerprint(steps):
-    for name in ("test_upgrade_rerun", "test_upgrade_after_deploy"):
-        out = steps[name]["stdout"]
-        assert "Backed up the old installation" not in out and "Reused the backup" not in out
-        assert re.search(r"TASK \[apigw.sysupgrade.test_upgrade : Record the configuration the export saw\][^\n]*\n"
-                         r"(skipping: \[node\d\][^\n]*\n)+", out), name
+    out = steps["test_upgrade_rerun"]["stdout"]
+    assert "Backed up the old installation" not in out and "Reused the backup" not in out
+    assert re.search(r"TASK \[apigw.sysupgrade.test_upgrade : Record the configuration the export saw\][^\n]*\n"
+                     r"(skipping: \[node\d\][^\n]*\n)+", out)
+    assert "changed since its export" not in out
     assert steps["fingerprint_after_rerun"]["stdout"] == steps["fingerprint_at_export"]["stdout"]
 
 
@@ -60,12 +60,20 @@ def test_apply_refuses_after_a_deployment_naming_the_file_and_the_group_s_nodes(
     assert "TASK [apigw.sysupgrade.apply : Stop the old installation on every node of the domain]" in steps["apply"]["stdout"]
 
 
-def test_a_forced_export_takes_a_new_backup_and_fingerprint_and_apply_passes(steps):
-    out = steps["test_upgrade_forced"]["stdout"]
+def test_the_rerun_after_the_fix_exports_again_where_the_configuration_changed_and_says_why(steps):
+    out = steps["test_upgrade_after_fix"]["stdout"]
+    recorded = out.split("Record the configuration the export saw]")[1].split("TASK")[0]
     for node in ("node1", "node2"):
         assert re.search(r"ok: \[%s\] => \{\s+\"msg\": \"Backed up the old installation to " % node, out), node
-        assert re.search(r"changed: \[%s\]" % node, out.split("Record the configuration the export saw]")[1].split("TASK")[0])
-    assert "node3" not in out.split("Record the configuration the export saw]")[1].split("TASK")[0]
+        assert re.search(r"changed: \[%s\]" % node, recorded), node
+        assert "%s PREFLIGHT warning [preflight]: the old installation's configuration changed since its export " \
+               "(groups/group-2/lab-config.json): export and upgrade run again, with --force" % node in out, node
+        # the export ran again with --force, as the vendor requires for a rerun
+        exports = vh.sysupgrade_calls(vh.lab(), node, "export")
+        assert len(exports) == 2 and "--force" in exports[-1]["argv"] and "--force" not in exports[0]["argv"], exports
+    assert "node3" not in recorded and "node3 PREFLIGHT warning [preflight]" not in out
+    assert len(vh.sysupgrade_calls(vh.lab(), "node3", "export")) == 1
+    assert steps["fingerprint_after_fix"]["stdout"] != steps["fingerprint_at_export"]["stdout"]
     apply_out = steps["apply"]["stdout"]
     assert "The old installation changed after export" not in apply_out
     assert vh.recap(apply_out)["node3"]["failed"] == 0

@@ -8,20 +8,17 @@ anything: waiting apigw_anm_wait_timeout (300 s by default) is only for an ANM t
 requires.)
 """
 import datetime
-import json
-import re
 
 import verify_helpers as vh
 
 from scenario_fixtures import NEW
 
-FAILED_TASK = re.compile(r'^fatal: \[[^\]]+\]: FAILED! => .*?"msg": "(.*?)"\}?\s*$', re.MULTILINE)
 # The issue's bound: the refusal within 30 s of the gates' start (their first status read).
 REFUSED_WITHIN = 30
 
 
 def test_the_run_is_refused_with_a_clear_message(steps):
-    messages = [json.loads('"%s"' % m) for m in FAILED_TASK.findall(steps["apply_rest"]["stdout"])]
+    messages = [msg for _host, msg in vh.failures(steps["apply_rest"]["stdout"])]
     assert messages[-1].startswith(
         "The first Admin Node Manager node1 is applied, but its new Node Manager is not running "
         "(nodemanager -s on node1), so no node can register with it. Start it on node1 as root: "

@@ -28,8 +28,10 @@ def test_other_nodes_completed():
 
 
 def test_apply_refused_naming_node2(steps):
-    out = steps["apply"]["stdout"]
-    assert "Not every node of the domain is ready" in out and "node2" in out
+    [refusal] = [msg for _host, msg in vh.failures(steps["apply"]["stdout"])
+                 if msg.startswith("Not every node of the domain is ready")]
+    assert refusal.startswith("Not every node of the domain is ready for apply, so nothing was stopped or "
+                              "applied: node2: ")
 
 
 def test_nothing_stopped_or_applied(host):

@@ -1,5 +1,6 @@
 """Group consistency from the pre-flight's fingerprints (upgrade_errors.md, "Inconsistent groups")."""
-from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import QUOTA_RESET, content_diff, group_consistency
+from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import (
+    QUOTA_RESET, content_diff, group_consistency, post_upgrade_summary)
 
 GROUPS = {"group-2": {"name": "GatewayGroup", "hosts": ["node1", "node2"]},
           "group-3": {"name": "GatewayManagerGroup", "hosts": ["node3"]}}
@@ -155,3 +156,14 @@ def test_the_first_anms_topology_replaces_a_nodes_stale_copy():
     assert content_diff(snap(), stale, "7.7")["flagged"] != []
     assert content_diff(snap(), stale, "7.7", anm_topology=anm)["flagged"] == []
     assert content_diff(snap(), stale, "7.7", anm_topology={"failed": True, "msg": "x"})["flagged"] != []
+
+
+def test_service_scripts_that_need_root_are_warnings_not_failures():
+    services = {"changed": False, "scripts": [], "needs_root": [
+        {"path": "/etc/init.d/vshell-Node-Manager", "kind": "init.d",
+         "command": "become root and rerun (ansible_become: true), or as root set VDISTDIR=/opt/new in /etc/init.d/vshell-Node-Manager"}]}
+    out = post_upgrade_summary({"services": services})
+    assert out["status"] == "PASSED" and out["problems"] == [] and out["changes"] == []
+    assert out["notes"] == [
+        "service /etc/init.d/vshell-Node-Manager still points at the old installation: it needs root to change "
+        "(become root and rerun (ansible_become: true), or as root set VDISTDIR=/opt/new in /etc/init.d/vshell-Node-Manager)"]

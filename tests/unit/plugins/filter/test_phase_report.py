@@ -271,3 +271,24 @@ def test_the_console_table_shows_each_phase_time_when_the_row_has_it():
     row["phases"]["EXPORT"]["seconds"] = 95.0
     table = _table([row], ["EXPORT", "UPGRADE"])
     assert [c.strip() for c in table[3].strip("|").split("|")] == ["node1", "PASSED, 1 min 35 s", "NOT RUN"]
+
+
+def test_the_account_that_ran_the_product_is_said_per_node():
+    hv = {
+        # connected through become: the modules ran as root and dropped to the owner
+        "node1": {"apigw_preflight": {"status": "PASSED", "run_as": "axway", "connected_as": "root"},
+                  "apigw_export": {"changed": True, "run_as": "axway"}},
+        # connected as the owner itself
+        "node2": {"apigw_preflight": {"status": "PASSED", "run_as": "axway", "connected_as": "axway"}},
+        # an apply run (no pre-flight): the step's own result says who ran it
+        "node3": {"apigw_apply": {"changed": True, "run_as": "gw"}},
+        # nothing ran
+        "node4": {},
+    }
+    report = phase_report(["node1", "node2", "node3", "node4"], hv)
+    assert [(r["run_as"], r["connected_as"]) for r in report["rows"]] == [
+        ("axway", "root"), ("axway", "axway"), ("gw", None), (None, None)]
+    assert report["accounts"] == [
+        "node1: product commands ran as axway (the collection's modules ran as root and dropped to it)",
+        "node2: product commands ran as axway (the connection's own account)",
+        "node3: product commands ran as gw (the installation's owner)"]

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import os
 import shutil
 
 import pytest
@@ -22,7 +23,7 @@ from ansible_collections.apigw.sysupgrade.tests.unit.plugins.module_utils.prefli
 Usage = collections.namedtuple("Usage", "total used free")
 CONTRACT = {"changed", "status", "problems", "notes", "findings", "sysupgrade_status", "completed", "applied",
             "will_export", "will_upgrade", "free_mb", "commands", "cmd", "rc", "stdout", "stderr",
-            "ext_lib_jars", "group_fingerprints", "run_as", "connected_as", "run_as_mode"}
+            "ext_lib_jars", "group_fingerprints", "run_as", "connected_as", "run_as_mode", "rerun_forced", "drift"}
 
 
 @pytest.fixture
@@ -103,3 +104,57 @@ def test_documented_defaults_are_the_argument_spec_defaults():
     for name, doc in options.items():
         assert doc.get("default") == spec[name].get("default"), name
         assert doc["type"] == spec[name]["type"], name
+
+
+def store_export_fingerprint(node):
+    """What test_upgrade's config_fingerprint task stores after an export, for this node's old tree."""
+    from ansible_collections.apigw.sysupgrade.plugins.module_utils import config_fingerprint, json_store
+    json_store.write_json(os.path.join(node.new, config_fingerprint.STORE),
+                          dict(config_fingerprint.fingerprint(node.old), old_install_dir=node.old))
+
+
+def test_a_plain_rerun_after_success_skips_export_and_upgrade(node, cassandra, run_module):
+    node.set_status("upgrade")
+    store_export_fingerprint(node)
+    kind, result, _w = run_module(preflight, node.params(cassandra))
+    assert kind == "exit" and result["status"] == "PASSED"
+    assert (result["will_export"], result["will_upgrade"], result["rerun_forced"], result["drift"]) == (False, False, False, [])
+
+
+def test_a_rerun_after_a_configuration_change_exports_and_upgrades_again_and_says_why(node, cassandra, run_module):
+    node.set_status("upgrade")
+    store_export_fingerprint(node)
+    with open(os.path.join(node.old, "groups/group-2/instance-1/conf/service.xml"), "w") as handle:
+        handle.write("<service fixed='yes'/>\n")
+    kind, result, _w = run_module(preflight, node.params(cassandra))
+    assert kind == "exit" and result["status"] == "PASSED"
+    assert (result["will_export"], result["will_upgrade"], result["rerun_forced"]) == (True, True, True)
+    assert result["drift"] == ["groups/group-2/instance-1/conf/service.xml"]
+    assert result["notes"] == [
+        "the old installation's configuration changed since its export (groups/group-2/instance-1/conf/service.xml): "
+        "export and upgrade run again, with --force (the vendor's rerun)"]
+
+
+def test_apigw_force_needs_no_comparison(node, cassandra, run_module):
+    node.set_status("upgrade")
+    store_export_fingerprint(node)
+    with open(os.path.join(node.old, "groups/group-2/instance-1/conf/service.xml"), "w") as handle:
+        handle.write("<service fixed='yes'/>\n")
+    kind, result, _w = run_module(preflight, node.params(cassandra, force=True))
+    assert result["will_export"] is True and result["rerun_forced"] is False and result["drift"] == []
+
+
+def test_a_change_on_the_applied_first_anm_is_refused_naming_the_cascade(node, cassandra, run_module):
+    node.set_status("apply")
+    store_export_fingerprint(node)
+    os.makedirs(os.path.join(node.old, "groups/certs/private"))
+    with open(os.path.join(node.old, "groups/certs/private/domain.p12"), "wb") as handle:
+        handle.write(b"key store")
+    with open(os.path.join(node.old, "groups/group-2/instance-1/conf/service.xml"), "w") as handle:
+        handle.write("<service fixed='yes'/>\n")
+    kind, result, _w = run_module(preflight, node.params(cassandra))
+    assert result["status"] == "FAILED" and result["will_export"] is False and result["rerun_forced"] is False
+    [problem] = result["problems"]
+    assert "this node is the applied first Admin Node Manager: exporting it again would clean the new domain's " \
+           "topology, and every node would have to apply again (upgrade_faq.md). Nothing was exported." in problem
+    assert [f["option"] for f in result["findings"]] == ["old_install_dir"]

@@ -220,3 +220,30 @@ def test_a_drop_in_is_rewritten_like_its_unit(monkeypatch, node):
     assert entry["kind"] == "systemd" and entry["changed"]
     assert entry["after"] == {"VINSTDIR": node["new"] + "/groups/group-2/instance-1"}
     assert (dropin / "env.conf").read_text() == "[Service]\nEnvironment=\"VINSTDIR=%s/groups/group-2/instance-1\"\n" % node["new"]
+
+
+def test_without_root_the_scripts_it_may_not_write_are_warnings_with_the_command(run_module, node, monkeypatch):
+    # An account that is not root and may not write init.d (root's): the unit folder it may write.
+    init = str(node["init"])
+    monkeypatch.setattr(service_scripts.os, "geteuid", lambda: 1000)
+    real_access = os.access
+    monkeypatch.setattr(service_scripts.os, "access",
+                        lambda path, mode: False if path == init else real_access(path, mode))
+    monkeypatch.setattr(service_scripts.install_owner, "connection",
+                        lambda: service_scripts.install_owner.Account("axway", 1000, 1000, [1000], "/home/axway"))
+    before = snapshot(node["init"])
+    kind, result, warnings = run_module(service_scripts, node["args"])
+    assert kind == "exit"  # root-only work never fails the run
+    assert snapshot(node["init"]) == before  # nothing written where it may not write
+    gw = node["init"] / "vshell-Default-Group-Gateway1"
+    pending = dict((os.path.basename(p["path"]), p) for p in result["needs_root"])
+    assert sorted(pending) == ["vshell-Default-Group-Gateway1", "vshell-Node-Manager-on-XUbuntu02"]
+    assert pending["vshell-Default-Group-Gateway1"]["command"] == (
+        "become root and rerun (ansible_become: true), or as root set VDISTDIR=%s VINSTDIR=%s/groups/group-2/instance-1 in %s"
+        % (node["new"], node["new"], gw))
+    assert by_name(result)["vshell-Default-Group-Gateway1"]["changed"] is False
+    assert by_name(result)["apigw-nm.service"]["changed"] is True  # the unit it may write is rewritten
+    assert ("%s must change to point at the new installation (VDISTDIR %s -> %s, VINSTDIR %s/groups/group-2/instance-1 "
+            "-> %s/groups/group-2/instance-1), but axway may not write it: %s"
+            % (gw, node["old"], node["new"], node["old"], node["new"], pending["vshell-Default-Group-Gateway1"]["command"])
+            ) in warnings

@@ -1,11 +1,16 @@
 """What every sysupgrade step shares: its context, failure, and the generic faults
-(DESIGN.md "Fault catalogue": slow, crash, prompt)."""
+(DESIGN.md "Fault catalogue": slow, hold, crash, prompt)."""
 import os
 import signal
 import sys
 import time
 
+from .. import faults as faults_mod
 from .. import jsonfile, state
+
+# Fault `hold`: the longest a step waits to be released (seconds), and how often it looks.
+HOLD_LIMIT = 900
+HOLD_POLL = 0.2
 
 
 class StepFailed(Exception):
@@ -49,13 +54,22 @@ class Ctx(object):
         jsonfile.save(self.outp(rel), data)
 
     def checkpoint(self):
-        """Half way through a step: fault `slow` sleeps here, fault `crash` kills the process
-        here (partial log, partial output, no status change)."""
+        """Half way through a step: fault `slow` sleeps here, fault `hold` waits here until it is
+        cleared, fault `crash` kills the process here (partial log, partial output, no status
+        change)."""
         slow = self.faults.for_step("slow", self.step)
         if slow is not None:
             seconds = float(slow.get("seconds", 30))
             self.log.trace("INFO", "Processing ... (this can take %d seconds)" % seconds)
             time.sleep(seconds)
+        hold = self.faults.for_step("hold", self.step)
+        if hold is not None:
+            self.log.trace("INFO", "Processing ...")
+            sys.stdout.flush()
+            deadline = time.time() + float(hold.get("seconds", HOLD_LIMIT))
+            # faults.json is read again until labctl clears the fault (or the limit passes).
+            while time.time() < deadline and faults_mod.Faults().for_step("hold", self.step) is not None:
+                time.sleep(HOLD_POLL)
         if self.faults.for_step("crash", self.step) is not None:
             self.log.trace("INFO", "Processing ...")
             sys.stdout.flush()
