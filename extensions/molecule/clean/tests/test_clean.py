@@ -32,7 +32,10 @@ def test_first_anm_is_reset_with_backups(lab):
 def test_says_every_other_node_must_apply_again(steps):
     out = steps["clean_first_anm"]["stdout"]
     assert "node1 is the first Admin Node Manager" in out
-    assert "every other node must rerun apply" in out
+    assert "every other node must apply again (vendor FAQ, upgrade_faq.md)" in out
+    # the way there names what the playbooks take, never a module option (issue 19)
+    assert "apigw.sysupgrade.clean -e apigw_apply_confirmed=true), then run test_upgrade.yml and apply.yml" in out
+    assert "force=true" not in out
 
 
 def test_other_nodes_untouched(lab):

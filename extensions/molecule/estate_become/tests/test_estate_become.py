@@ -11,7 +11,7 @@ testinfra_hosts = NODES
 
 def test_steps_ended_as_expected():
     assert {name: s["rc"] for name, s in vh.steps().items()} == {
-        "owner_default_backup": 2, "owner_home_backup": 0, "test_upgrade": 0, "apply": 0}
+        "owner_default_backup": 2, "owner_home_backup": 0, "test_upgrade": 0, "apply_first_as_owner": 0, "apply": 0}
 
 
 def test_the_owner_without_become_is_refused_before_any_export(steps):
@@ -65,3 +65,31 @@ def test_the_summary_says_which_account_ran_the_product(steps):
             in steps["test_upgrade"]["stdout"]
         assert "%s: product commands ran as axway (the connection's own account)" % node \
             in steps["owner_home_backup"]["stdout"]
+
+
+def service_scripts(lab, node):
+    """The node's vshell-* scripts (its /etc/init.d is $LAB_DIR/hosts/NODE/init.d), without the
+    originals the collection keeps beside the ones it rewrote."""
+    return sorted(p.name for p in (lab.lab_dir / "hosts" / node / "init.d").iterdir()
+                  if p.name.startswith("vshell-") and not p.name.endswith(".apigw-sysupgrade.orig"))
+
+
+def test_the_owner_applying_without_root_names_the_service_scripts_it_could_not_change(steps):
+    out = steps["apply_first_as_owner"]["stdout"]
+    # an apply has no pre-flight to say how it connected: the step results name the owner
+    assert "node1: product commands ran as axway (the installation's owner)" in out
+    lab = vh.lab()
+    scripts = service_scripts(lab, "node1")
+    assert scripts, "the lab gave node1 no service script"
+    for name in scripts:
+        # a POST-UPGRADE warning per script, with the command; the script itself untouched (root's)
+        assert ("node1 POST-UPGRADE warning [post-upgrade]: service /etc/init.d/%s still points at the old "
+                "installation: it needs root to change (become root and rerun (ansible_become: true), or as root set "
+                % name) in out, name
+        assert OLD in (lab.lab_dir / "hosts" / "node1" / "init.d" / name).read_text(), name
+    # the operator's apply with become, afterwards, did not touch node1 again (applied): the scripts
+    # of node2 and node3 it could change point at the new installation
+    for node in ("node2", "node3"):
+        for name in service_scripts(lab, node):
+            text = (lab.lab_dir / "hosts" / node / "init.d" / name).read_text()
+            assert OLD not in text and NEW in text, (node, name)

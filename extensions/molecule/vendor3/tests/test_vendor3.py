@@ -127,3 +127,11 @@ def test_workflow_stats_hand_readiness_to_apply(steps):
     assert {n: r["UPGRADE"] for n, r in tested["apigw_nodes"].items()} == dict.fromkeys(("node1", "node2", "node3"), "PASSED")
     applied = vh.custom_stats(steps["apply_rest"]["stdout"])
     assert applied["apigw_all_nodes_passed"] is True and applied["apigw_unfinished_nodes"] == []
+
+
+def test_with_one_fork_the_exports_still_ran_at_once(lab, steps):
+    assert steps["test_upgrade"]["step"]["args"] == ["-f", "1"]
+    exports = dict((node, vh.sysupgrade_calls(lab, node, "export")[0]) for node in ("node1", "node2", "node3"))
+    # node1's export (held until node3's started) ended after every other export started
+    for node in ("node2", "node3"):
+        assert exports[node]["start"] <= exports["node1"]["end"], exports
