@@ -39,6 +39,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.step_lock import describe_holder
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.sliced_wait import clock
 
 display = Display()
 
@@ -66,12 +67,6 @@ ARGUMENT_SPEC = dict(
     timeout=dict(type="int", required=True),
     cleanup=dict(type="bool", default=True),
 )
-
-
-def clock(seconds):
-    """0:12:40"""
-    seconds = int(max(0, seconds))
-    return "%d:%02d:%02d" % (seconds // 3600, seconds // 60 % 60, seconds % 60)
 
 
 def plural(count, word):

@@ -11,7 +11,9 @@ between two slices one line is printed on the controller::
     node1: waiting for the Admin Node Manager at https://127.0.0.1:8090 to answer as 7.7:
     0:00:20 so far, limit 0:05:00 (its Node Manager runs; last: connection refused)
 
-A wait of SLICE seconds or less is one run of the module, exactly as without this plugin. Whatever
+A wait of SLICE seconds or less is one run of the module, exactly as without this plugin. A wait
+the ANM ends by answering, after more than one attempt, ends with a line that says how long it
+took (``answered_line``); the result carries ``waited``, its seconds. Whatever
 ends the wait early ends it here too: an answer, a certificate or a login the ANM refused, or a
 Node Manager that is not running (``node_manager_dir``: failure_kind ``stopped``). The result is
 the module's last result, with ``attempts`` counted over every slice, and at the limit the message
@@ -21,22 +23,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
-
-from ansible.plugins.action import ActionBase
-from ansible.utils.display import Display
-
-display = Display()
-
-MODULE = "apigw.sysupgrade.topology_info"
-# Seconds of one slice: the longest silence of a wait (the issue asks for a line every 15 s).
-SLICE = 10
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import sliced_wait
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.sliced_wait import SLICE, clock
 
 
-def clock(seconds):
-    """0:05:00"""
-    seconds = int(max(0, seconds))
-    return "%d:%02d:%02d" % (seconds // 3600, seconds // 60 % 60, seconds % 60)
+def anm_of(args):
+    """The ANM the task asks, for the lines it prints."""
+    return args.get("anm_url") or args.get("anm_host") or "the ANM"
 
 
 def go_on_waiting(result, remaining):
@@ -55,6 +48,12 @@ def progress_line(host, url, version, elapsed, limit, result):
         result.get("last_reason") or result.get("msg") or "no answer")
 
 
+def answered_line(host, url, version, elapsed, attempts):
+    """The line that ends a wait the ANM ended by answering (more than one attempt): how long it took."""
+    return "%s: the Admin Node Manager at %s answered%s after %s and %d attempts" % (
+        host, url, " as %s" % version if version else "", clock(elapsed), attempts)
+
+
 def timed_out_message(url, limit, attempts, result):
     """The message at the wait's limit, for the whole wait rather than its last slice."""
     return "ANM at %s: still not ready after %d s and %d attempts: %s" % (
@@ -62,44 +61,24 @@ def timed_out_message(url, limit, attempts, result):
         result.get("last_reason") or result.get("msg") or "no answer")
 
 
-class ActionModule(ActionBase):
+class ActionModule(sliced_wait.SlicedWaitAction):
     """topology_info, with progress lines while it waits (see the module docstring)."""
 
-    _VALID_ARGS = None  # every option is the module's own; it validates them
+    MODULE = "apigw.sysupgrade.topology_info"
+    OPTION = "wait_timeout"
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        del tmp  # not used
-        task_vars = task_vars or {}
-        args = dict(self._task.args)
-        try:
-            limit = int(args.get("wait_timeout") or 0)
-        except (TypeError, ValueError):
-            limit = 0  # the module names the bad value
-        if limit <= SLICE:
-            result.update(self._run_module(args, task_vars))
-            return result
-        host = self._task.delegate_to or task_vars.get("inventory_hostname") or "?"
-        url = args.get("anm_url") or args.get("anm_host") or "the ANM"
-        start = self._now()
-        attempts = 0
-        while True:
-            elapsed = self._now() - start
-            one = self._run_module(dict(args, wait_timeout=int(max(1, min(SLICE, limit - elapsed)))), task_vars)
-            attempts += int(one.get("attempts") or 0)
-            elapsed = self._now() - start
-            if not go_on_waiting(one, limit - elapsed):
-                break
-            display.display(progress_line(host, url, args.get("wait_for_version"), elapsed, limit, one))
-        one["attempts"] = attempts
-        if one.get("failed") and one.get("failure_kind") == "unavailable":
-            one["msg"] = timed_out_message(url, limit, attempts, one)
-        result.update(one)
-        return result
+    def go_on(self, result, remaining):
+        return go_on_waiting(result, remaining)
 
-    @staticmethod
-    def _now():
-        return time.monotonic()
+    def progress(self, host, args, elapsed, limit, result):
+        return progress_line(host, anm_of(args), args.get("wait_for_version"), elapsed, limit, result)
 
-    def _run_module(self, args, task_vars):
-        return self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars)
+    def finish(self, host, args, limit, last, results, elapsed):
+        attempts = sum(int(r.get("attempts") or 0) for r in results)
+        last["attempts"] = attempts
+        if last.get("failed") and last.get("failure_kind") == "unavailable" and limit > SLICE:
+            last["msg"] = timed_out_message(anm_of(args), limit, attempts, last)
+        if not last.get("failed") and attempts > 1:
+            sliced_wait.display.display(answered_line(host, anm_of(args), args.get("wait_for_version"), elapsed,
+                                                      attempts))
+        return last

@@ -201,13 +201,20 @@ class ActionModule(ActionBase):
                 if value not in (None, ""):
                     secrets.append(value)
         secrets = [str(s) for s in secrets]
+        # The window's end as the report keeps it: ISO text in UTC, whether the inventory gave a string
+        # or YAML made a datetime of it (an unquoted time, or an AWX survey answer under 2.19).
+        window_end = (report.get("run") or {}).get("window_end")
+        try:
+            window = campaign.parse_time(window_end, "apigw_apply_window_end") if window_end else None
+        except campaign.CampaignError as exc:
+            raise AnsibleActionFail(str(exc))
+        if window is not None:
+            report["run"]["window_end"] = campaign.iso(window)
         os.makedirs(dest, mode=0o700, exist_ok=True)
         report = phase_logs(report, dest)
         masked = secure_tree(dest, secrets)
         paths = write_report(report, dest, secrets)
-        window_end = (report.get("run") or {}).get("window_end")
         try:
-            window = campaign.parse_time(window_end, "apigw_apply_window_end") if window_end else None
             paths.update(write_index(os.path.dirname(os.path.abspath(dest)), secrets, window_end=window))
         except (OSError, campaign.CampaignError) as exc:
             raise AnsibleActionFail("the campaign index beside %s could not be written: %s" % (dest, exc))

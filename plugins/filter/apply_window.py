@@ -21,10 +21,11 @@ from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign
 OPTION = "apigw_apply_window_end"
 
 
-def apply_window_verdict(window_end, host, report_dir, now=None, reports=None):
+def apply_window_verdict(window_end, host, report_dir, now=None, reports=None, before_stop=False):
     """'' when HOST may start its apply now, else the refusal naming the node, its forecast, the
     window's end and the option. An empty WINDOW_END means no window; a bad one fails at once
-    (HOST none: only check the value). REPORTS ([(folder, report)]) replace reading REPORT_DIR."""
+    (HOST none: only check the value). REPORTS ([(folder, report)]) replace reading REPORT_DIR.
+    BEFORE_STOP: the gates ask, before the run stops anything (apply_window_gate)."""
     if window_end in (None, ""):
         return ""
     try:
@@ -37,9 +38,31 @@ def apply_window_verdict(window_end, host, report_dir, now=None, reports=None):
     if reports is None:
         reports = campaign.read_reports(report_dir)
     index = campaign.build_index(reports, now, window_end=end)
-    return campaign.window_verdict(host, index, end, now)
+    return campaign.window_verdict(host, index, end, now, before_stop=before_stop)
+
+
+def first_to_apply(play_hosts, applied, first_anm):
+    """The node this run applies first: the first Admin Node Manager when the run has it and it is
+    not applied yet (it always goes first), else the first node of the run not applied yet, in
+    the play's order (the order of apply.yml's serial batches); None when every node is applied."""
+    todo = [host for host in play_hosts if host not in applied]
+    if first_anm in todo:
+        return first_anm
+    return todo[0] if todo else None
+
+
+def apply_window_gate(window_end, play_hosts, applied, first_anm, report_dir, now=None, reports=None):
+    """The gates' refusals for the apply window: [] or [why the run's first node may not start].
+    Before anything stops: a run whose first node cannot end in time would otherwise stop the old
+    installation everywhere (the standard apply) and then start nothing. Later nodes are asked
+    again before each of them starts (window.yml)."""
+    host = first_to_apply(play_hosts, applied or [], first_anm)
+    if host is None:
+        return []
+    verdict = apply_window_verdict(window_end, host, report_dir, now=now, reports=reports, before_stop=True)
+    return [verdict] if verdict else []
 
 
 class FilterModule(object):
     def filters(self):
-        return {"apply_window_verdict": apply_window_verdict}
+        return {"apply_window_verdict": apply_window_verdict, "apply_window_gate": apply_window_gate}

@@ -33,6 +33,8 @@ __metaclass__ = type
 import hashlib
 import os
 
+from ansible_collections.apigw.sysupgrade.plugins.module_utils import json_store
+
 # Folders of the apigateway folder the fingerprint reads (relative paths; a file is also allowed).
 COVERED = ("conf", "groups")
 # Where the fingerprint taken at export is kept, inside the new installation (relative path).
@@ -134,3 +136,10 @@ def group_of(relpath):
     if len(parts) >= 3 and parts[0] == "groups" and parts[1] != "certs":
         return parts[1]
     return None
+
+
+def read_stored(path):
+    """The fingerprint stored at export (STORE), or None when missing or not in the shape
+    ``fingerprint`` gives it."""
+    data = json_store.read_json(path)
+    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None

@@ -42,7 +42,7 @@ import socket
 import time
 
 from ansible_collections.apigw.sysupgrade.plugins.module_utils import (
-    config_fingerprint, install_owner, install_paths, json_store, status_parser)
+    config_fingerprint, install_owner, install_paths, status_parser)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.processes import (
     ProcessControl, ProcessError, discover_instances, ensure, instance_component, nodemanager_component)
 from ansible_collections.apigw.sysupgrade.plugins.module_utils.sysupgrade_runner import (
@@ -226,6 +226,7 @@ class Preflight(object):
         self.commands = []
         self.last = None
         self.account = None  # the installation's owner, once check_accounts found it
+        self.old_files = None  # {path: sha256} of the old configuration, once export_drift hashed it
 
     # ---- findings ----
 
@@ -302,19 +303,21 @@ class Preflight(object):
             self.check_jdbc_drivers(old, new)
             facts["ext_lib_jars"] = self.check_ext_lib(old, new)
         if old_ok:
-            # Only groups/ counts for the group digests: hashing conf/ too would be work thrown away.
-            facts["group_fingerprints"] = config_fingerprint.group_fingerprints(
-                config_fingerprint.fingerprint(old, tops=("groups",))["files"])
+            # Only groups/ counts for the group digests: hashing conf/ too would be work thrown away,
+            # unless the drift check hashed the whole configuration already.
+            files = self.old_files if self.old_files is not None else \
+                config_fingerprint.fingerprint(old, tops=("groups",))["files"]
+            facts["group_fingerprints"] = config_fingerprint.group_fingerprints(files)
         return self.result(facts)
 
     def export_drift(self, old, new):
         """[{path, change}] of the old configuration against the fingerprint its export took
         (config_fingerprint.STORE); [] when there is none to compare with."""
-        stored = json_store.read_json(os.path.join(new, config_fingerprint.STORE))
-        if not (isinstance(stored, dict) and isinstance(stored.get("files"), dict)) or \
-                stored.get("old_install_dir", old) != old or not os.path.isdir(old):
+        stored = config_fingerprint.read_stored(os.path.join(new, config_fingerprint.STORE))
+        if stored is None or stored.get("old_install_dir", old) != old or not os.path.isdir(old):
             return []
-        return config_fingerprint.differences(stored["files"], config_fingerprint.fingerprint(old)["files"])
+        self.old_files = config_fingerprint.fingerprint(old)["files"]
+        return config_fingerprint.differences(stored["files"], self.old_files)
 
     def weigh_drift(self, old, drift, applied):
         """Say why the steps run again, or refuse where exporting again would undo applies."""

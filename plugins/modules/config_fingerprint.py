@@ -153,12 +153,6 @@ def group_hosts(old_install_dir):
     return out
 
 
-def read_stored(path):
-    """The fingerprint stored at export, or None when missing or not in this module's shape."""
-    data = json_store.read_json(path)
-    return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
-
-
 def main():
     module = AnsibleModule(
         argument_spec=group_options.with_group_options(dict(
@@ -175,7 +169,7 @@ def main():
     if not os.path.isdir(old):
         module.fail_json(msg="old_install_dir: %s is not a directory (expected the OLD apigateway folder)" % old)
     now = fp.fingerprint(old)
-    stored = read_stored(path)
+    stored = fp.read_stored(path)
     result = dict(path=path, fingerprint=now["fingerprint"], files_count=len(now["files"]),
                   stored=stored is not None,
                   stored_fingerprint=(stored or {}).get("fingerprint", ""),

@@ -109,6 +109,8 @@ options:
         (C(upgrade/bin/.apigw-sysupgrade.lock) of O(install_dir), as the step modules do) until
         done, so that no step starts processes behind this module's back. For the new installation
         only. C(0) (the default) takes no lock. Check mode never waits.
+      - A wait longer than 10 s is cut into slices of 10 s by the action plugin of the same name,
+        which prints a line between two slices naming the run it waits for.
     type: int
     default: 0
   timeout:
@@ -284,6 +286,26 @@ stderr:
   returned: when a command ran
   type: str
   sample: ""
+failure_kind:
+  description:
+    - C(locked) when another sysupgrade run on this node still held its lock at the end of
+      O(wait_for_sysupgrade); nothing was started or stopped.
+  returned: when the wait for the lock ran out
+  type: str
+  sample: locked
+holder:
+  description: What the run that held the lock wrote about itself (pid, step, since when).
+  returned: when RV(failure_kind) is C(locked)
+  type: str
+  sample: pid 4242, sysupgrade apply since 2026-11-25T05:00:00Z
+waited:
+  description:
+    - Seconds the whole call took on the controller, its wait for the lock included (the action
+      plugin of the same name cuts a long O(wait_for_sysupgrade) into slices and prints a line
+      between two of them).
+  returned: always
+  type: float
+  sample: 0.8
 """
 
 import os
@@ -365,7 +387,8 @@ def main():
             waited = lock.acquire("process", params["wait_for_sysupgrade"])
         except step_lock.LockTimeout as exc:
             module.fail_json(msg="%s; nothing was started or stopped. Wait for that run to end, then run this "
-                                 "again." % exc, install_dir=install_dir)
+                                 "again." % exc, install_dir=install_dir, failure_kind="locked",
+                             holder=step_lock.describe_holder(exc.holder))
         except (IOError, OSError) as exc:
             module.fail_json(msg="cannot take the sysupgrade lock %s: %s; nothing was started or stopped"
                                  % (lock.path, exc), install_dir=install_dir)

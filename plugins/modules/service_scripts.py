@@ -197,16 +197,20 @@ def may_write(path):
     return os.geteuid() == 0 or os.access(os.path.dirname(path) or ".", os.W_OK | os.X_OK)
 
 
+def changed_settings(entry):
+    """[(key, before, after)] of the values the script's entry changes, sorted by key."""
+    return [(key, entry["before"].get(key), value) for key, value in sorted(entry["after"].items())
+            if entry["before"].get(key) != value]
+
+
 def describe_change(entry):
     """'VDISTDIR /old -> /new, VINSTDIR ...' of the values that change."""
-    return ", ".join("%s %s -> %s" % (key, entry["before"].get(key), value)
-                     for key, value in sorted(entry["after"].items()) if entry["before"].get(key) != value)
+    return ", ".join("%s %s -> %s" % change for change in changed_settings(entry))
 
 
 def root_command(entry):
     """What makes the change: the run again as root, or the edit itself."""
-    settings = " ".join("%s=%s" % (key, value) for key, value in sorted(entry["after"].items())
-                        if entry["before"].get(key) != value)
+    settings = " ".join("%s=%s" % (key, value) for key, _before, value in changed_settings(entry))
     return ("become root and rerun (ansible_become: true), or as root set %s in %s%s"
             % (settings, entry["path"], " and run systemctl daemon-reload" if entry["kind"] == "systemd" else ""))
 

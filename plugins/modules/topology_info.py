@@ -310,6 +310,14 @@ attempts:
   returned: always
   type: int
   sample: 1
+waited:
+  description:
+    - Seconds the whole call took on the controller, its wait for the ANM included (the action
+      plugin of the same name measures it). When the ANM answered after more than one attempt, the
+      run also printed how long it waited.
+  returned: always
+  type: float
+  sample: 14.2
 failure_kind:
   description:
     - On failure only, what failed, so that a playbook can tell the cases apart. C(certificate)

@@ -289,9 +289,10 @@ def read_reports(report_dir):
     return out
 
 
-def window_verdict(host, index, window_end, now):
+def window_verdict(host, index, window_end, now, before_stop=False):
     """'' when HOST may start (no window, or its forecast ends in time), else why not. NOW and
-    WINDOW_END are aware datetimes; the node's forecast starts NOW (it is the next to start)."""
+    WINDOW_END are aware datetimes; the node's forecast starts NOW (it is the next to start).
+    BEFORE_STOP: the verdict refuses the whole run at its gates, before anything stopped."""
     if window_end is None:
         return ""
     plan = forecast(index["domain"]["hosts"], index["domain"]["first_anm"], index["nodes"], index["phases"],
@@ -304,6 +305,8 @@ def window_verdict(host, index, window_end, now):
     if end <= window_end:
         return ""
     return ("%s is not started: its apply is forecast to take %.1f s (%s), so it would end at %s, after the "
-            "apply window's end %s (apigw_apply_window_end). Nodes already applied stay applied. Rerun apply "
-            "in the next window, or set apigw_apply_window_end later."
-            % (host, seconds, mine[0]["basis"], iso(end), iso(window_end)))
+            "apply window's end %s (apigw_apply_window_end). %s Rerun apply in the next window, or set "
+            "apigw_apply_window_end later."
+            % (host, seconds, mine[0]["basis"], iso(end), iso(window_end),
+               "It is the first node this run would apply: nothing was stopped or applied." if before_stop
+               else "Nodes already applied stay applied."))

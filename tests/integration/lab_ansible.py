@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -139,6 +140,35 @@ class AnsibleRunner:
         finally:
             if cleanup:
                 os.unlink(cleanup)
+
+    def playbook_releasing(self, playbook, extra_vars, seen, release, cwd, wait_timeout=600):
+        """Run a playbook in the background and call ``release()`` (clear the lab fault that holds
+        a step) once its output shows ``seen``, a line the run prints only while it waits: the wait
+        is an event the test sees, never a clock. A run that ends without printing it fails the
+        test (after ``release()`` all the same). Returns the run's AnsibleRun."""
+        argv = [str(VENV_BIN / "ansible-playbook"), "-e", json.dumps(extra_vars or {}), str(playbook)]
+        out_path, err_path = Path(cwd) / "released-run.out", Path(cwd) / "released-run.err"
+        deadline = time.monotonic() + wait_timeout
+        with open(str(out_path), "w") as out, open(str(err_path), "w") as err:
+            proc = subprocess.Popen(argv, env=self.env(), cwd=str(cwd), stdout=out, stderr=err,
+                                    universal_newlines=True)
+            try:
+                while seen not in out_path.read_text() and proc.poll() is None:
+                    assert time.monotonic() < deadline, "no %r within %d s" % (seen, wait_timeout)
+                    time.sleep(0.2)
+                assert seen in out_path.read_text(), \
+                    "the run ended without printing %r:\n%s" % (seen, out_path.read_text()[-6000:])
+            finally:
+                release()
+                try:
+                    proc.wait(timeout=self.timeout)
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+        run = AnsibleRun(argv, subprocess.CompletedProcess(argv, proc.returncode, out_path.read_text(),
+                                                           err_path.read_text()))
+        self.transcript.append(run)
+        return run
 
 
 def lab_secrets(lab):

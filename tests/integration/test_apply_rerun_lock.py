@@ -8,13 +8,12 @@ first's log). Here node2's apply is held half way (lab fault ``hold``), the cont
 apply is rerun at once. The lab's audit log (one ``start`` and one ``end`` record per sysupgrade
 call, appended in order) must show no two step runs overlapping on any node, and one apply on node2.
 """
-import json
 import os
 import signal
 import subprocess
 import time
 
-from lab_ansible import VENV_BIN, AnsibleRun, assert_no_secret, lab_secrets
+from lab_ansible import VENV_BIN, assert_no_secret, lab_secrets
 
 STEPS = ("export", "upgrade", "apply", "clean")
 APPLY_TASK = "Apply the upgraded data (sysupgrade apply)"
@@ -76,23 +75,11 @@ def test_a_rerun_after_the_controller_died_waits_for_the_apply_still_running(lab
             "node2's apply must still be running when the rerun starts"
 
         # The rerun, released only once it says it waits for the apply still running on node2.
-        rerun_out = tmp_path / "rerun.out"
-        with open(str(rerun_out), "w") as out, open(str(tmp_path / "rerun.err"), "w") as err:
-            rerun_argv = argv[:1] + ["-e", json.dumps(extra), "apigw.sysupgrade.apply"]
-            rerun_proc = subprocess.Popen(rerun_argv, env=runner.env(), cwd=str(tmp_path), stdout=out, stderr=err,
-                                          universal_newlines=True)
-            try:
-                wait_for(lambda: "node2: sysupgrade apply waiting for " in rerun_out.read_text()
-                         or rerun_proc.poll() is not None, 600, "the rerun to wait for node2's apply")
-                assert rerun_proc.poll() is None, "the rerun ended without waiting:\n" + rerun_out.read_text()
-            finally:
-                lab.clear_faults("node2", "hold")
-                rerun_proc.wait(timeout=runner.timeout)
+        rerun = runner.playbook_releasing("apigw.sysupgrade.apply", extra, cwd=tmp_path,
+                                          seen="node2: sysupgrade apply waiting for ",
+                                          release=lambda: lab.clear_faults("node2", "hold"))
     finally:
         lab.clear_faults("node2")
-    rerun = AnsibleRun(rerun_argv, subprocess.CompletedProcess(
-        rerun_argv, rerun_proc.returncode, rerun_out.read_text(), (tmp_path / "rerun.err").read_text()))
-    runner.transcript.append(rerun)
     assert rerun.rc == 0, rerun
 
     for node in lab.nodes:

@@ -22,6 +22,7 @@ JOB_BOUND = 600
 PAUSE_ACTIONS = ("pause", "ansible.builtin.pause", "ansible.legacy.pause")
 STEPS = ("export", "upgrade", "apply", "clean", "rollback")
 NODES = ["node1", "node2", "node3"]
+OLD = "/opt/Axway-7.5.3/apigateway"
 
 
 @pytest.fixture(scope="module")
@@ -167,10 +168,35 @@ def test_apply_without_confirmation_is_refused_for_an_approval_node_and_changes_
                                  "apigw_refused_variable": "apigw_apply_confirmed"}, job.artifact_data
 
 
+def test_an_apply_window_that_ended_refuses_the_job_before_anything_stops(awx, awx_lab):
+    """The survey's window end (docs/reports.md), already past: the forecast of node1, the first node
+    this job would apply, cannot end in time, so the gates refuse the job before stopping anything."""
+    need(awx, 101)
+    before = step_runs(awx_lab)
+    job = launch(awx, 110, "apply", "apply.json", "playbooks/apply.yml", limit="node1",
+                 apigw_apply_confirmed="true", apigw_apply_window_end="2026-01-01T00:00:00Z")
+    assert job.status == "failed", job
+    assert_no_prompt(job)
+    refusals = [r for r in job.failed_results() if r[1] == "Refuse this run; nothing was stopped or applied"]
+    assert len(refusals) == 1, job.failed_results()
+    message = refusals[0][2]
+    assert message.startswith("node1 is not started: its apply is forecast to take "), message
+    assert ("after the apply window's end 2026-01-01T00:00:00Z (apigw_apply_window_end). It is the first node "
+            "this run would apply: nothing was stopped or applied.") in message, message
+    assert [r for r in job.failed_results() if r not in refusals] == [], job.failed_results()
+    assert step_runs(awx_lab) == before
+    for node in NODES:  # the old installation still runs everywhere
+        assert awx_lab.ssh(node, OLD + "/posix/bin/nodemanager -s").returncode == 0, node
+    stats = job.artifact_data
+    assert {n: stats["apigw_nodes"][n]["APPLY"] for n in NODES} == dict.fromkeys(NODES, "NOT RUN"), stats
+
+
 def test_apply_on_the_first_admin_node_manager_then_the_rest(awx, awx_lab):
     need(awx, 101)
+    # AWX sends a survey's blank optional answer as null: no window, as "" is.
     first = launch(awx, 103, "apply", "apply.json", "playbooks/apply.yml", limit="node1",
-                   apigw_apply_confirmed="true")
+                   apigw_apply_confirmed="true", apigw_apply_window_end=None)
+    assert "apigw_apply_window_end: null\n" in (first.private_data_dir / "env" / "extravars").read_text()
     assert first.status == "successful", first
     assert_no_prompt(first)
     stats = first.artifact_data

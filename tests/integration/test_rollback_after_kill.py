@@ -3,9 +3,9 @@
 
 The controller's ``ansible-playbook`` (its whole process group: workers and ssh clients) is killed
 with SIGKILL at three points of an apply on the vendor 3-node lab: right after the old installation
-stopped everywhere, before the first Admin Node Manager's apply; during that apply (slowed down by
-the lab fault ``slow``, so that the ``sysupgrade apply`` job goes on on node1 after the controller
-died); and mid-way through the other nodes (during node3's apply, node2 applied). Each time,
+stopped everywhere, before the first Admin Node Manager's apply; during that apply (held half way
+by the lab fault ``hold``, so that the ``sysupgrade apply`` job goes on on node1 after the controller
+died, until the rollback says it waits for it); and mid-way through the other nodes (during node3's apply, node2 applied). Each time,
 rollback.yml must bring back one old domain of three that serves, and a second rollback must
 change nothing.
 """
@@ -70,7 +70,8 @@ def test_rollback_converges_after_the_controller_died_during_apply(
     assert prepared.rc == 0, prepared
 
     if slow_node:
-        lab.fault(slow_node, "slow", step="apply", seconds=20)
+        # Its apply is held half way (lab fault hold) until the rollback says it waits for it.
+        lab.fault(slow_node, "hold", step="apply")
     log_path = tmp_path / "killed-apply.log"
     argv = [str(VENV_BIN / "ansible-playbook"), "apigw.sysupgrade.apply", "-e", "apigw_apply_confirmed=true",
             "-e", "apigw_report_dir=%s" % reports["apigw_report_dir"]]
@@ -82,7 +83,6 @@ def test_rollback_converges_after_the_controller_died_during_apply(
                 wait_for(lambda: marker in log_path.read_text(), 300, marker)
             else:
                 wait_for(lambda: apply_started(lab, slow_node), 300, slow_node + "'s apply to start")
-                time.sleep(3)
         finally:
             os.killpg(controller.pid, signal.SIGKILL)
             controller.wait()
@@ -91,8 +91,17 @@ def test_rollback_converges_after_the_controller_died_during_apply(
         assert [r["event"] for r in lab.audit(slow_node) if r["argv"][1] == "apply"] == ["start"]
 
     started = time.monotonic()
-    rollback = runner.playbook("apigw.sysupgrade.rollback",
-                               extra_vars=dict(reports, apigw_rollback_confirmed=True))
+    rollback_vars = dict(reports, apigw_rollback_confirmed=True)
+    if slow_node:
+        # The rollback waits for the node's sysupgrade lock, and says so every 10 s (the process
+        # action plugin); the held apply is let go only once it does.
+        rollback = runner.playbook_releasing(
+            "apigw.sysupgrade.rollback", rollback_vars, cwd=tmp_path,
+            seen="%s: waiting for the sysupgrade run still going on here (pid " % slow_node,
+            release=lambda: lab.clear_faults(slow_node, "hold"))
+        assert "sysupgrade apply since " in rollback.stdout  # the line names the step it waits for
+    else:
+        rollback = runner.playbook("apigw.sysupgrade.rollback", extra_vars=rollback_vars)
     took = time.monotonic() - started
     assert rollback.rc == 0, rollback.output[-6000:]
     print("%s: rollback took %.1f s" % (point, took))

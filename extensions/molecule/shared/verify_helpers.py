@@ -4,11 +4,13 @@ the lab (its audit logs), and the first Admin Node Manager's topology read over 
 Imported by each scenario's tests/conftest.py. Runs on the controller.
 """
 import base64
+import calendar
 import json
 import os
 import re
 import ssl
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -105,6 +107,18 @@ def sysupgrade_calls(the_lab, node, command=None):
     if command:
         calls = [r for r in calls if len(r.get("argv", [])) > 1 and r["argv"][1] == command]
     return calls
+
+
+def node_path(the_lab, node, path):
+    """A path under /opt of a lab host, as the controller sees it (the hosts' /opt is a folder of the
+    lab), for checks that read one node's files without a testinfra host of their own."""
+    relative = Path(path).relative_to("/opt")
+    return the_lab.opt(node) / relative
+
+
+def audit_time(record, field="start"):
+    """The epoch second a lab audit record's call started (or ended: field "end"; UTC, to the second)."""
+    return calendar.timegm(time.strptime(record[field], "%Y-%m-%dT%H:%M:%SZ"))
 
 
 def option_value(argv, option):

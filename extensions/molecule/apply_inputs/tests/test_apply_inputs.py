@@ -99,6 +99,11 @@ def test_a_forged_certificate_is_refused_at_once_and_never_gets_the_password(ste
 
 def test_a_slow_first_anm_is_waited_for_and_the_rest_applies(steps, host):
     assert steps["apply_rest"]["rc"] == 0
+    # the wait happened, and said when it ended (the action plugin topology_info)
+    waited = re.findall(r"node\d: the Admin Node Manager at \S+ answered as 7\.7 after (\d+):(\d\d):(\d\d) and (\d+) attempts",
+                        steps["apply_rest"]["stdout"])
+    assert len(waited) == 1, waited
+    assert int(waited[0][3]) > 1
     assert "Current status: system upgrade complete" in host.run(NEW + "/upgrade/bin/sysupgrade status").stdout
     assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 0
 

@@ -113,3 +113,13 @@ def test_the_fingerprint_is_stored_beside_the_upgrade_tool_not_in_out(host):
     files = json.loads(stored.content_string)["files"]
     assert "groups/topology.json" in files
     assert not [f for f in files if "/logs/" in f or f.startswith("logs/") or "/trace/" in f]
+
+
+def test_apigw_anm_validate_certs_false_warns_once_and_every_node_applies(steps):
+    out = steps["apply"]["stdout"]
+    warning = ("WARNING: apigw_anm_validate_certs is false: the nodes accept any certificate from the first "
+               "Admin Node Manager, and send it the admin password. Use this on a trusted network only.")
+    assert out.count(warning) == 1, out.count(warning)
+    recap = vh.recap(out)
+    assert all(recap[node]["failed"] == 0 and recap[node]["unreachable"] == 0 for node in ("node1", "node2", "node3"))
+    assert [len(vh.sysupgrade_calls(vh.lab(), node, "apply")) for node in ("node1", "node2", "node3")] == [1, 1, 1]

@@ -11,7 +11,8 @@ testinfra_hosts = NODES
 
 def test_steps_ended_as_expected():
     assert {name: s["rc"] for name, s in vh.steps().items()} == {
-        "owner_default_backup": 2, "owner_home_backup": 0, "test_upgrade": 0, "apply_first_as_owner": 0, "apply": 0}
+        "owner_default_backup": 2, "owner_home_backup": 0, "test_upgrade": 0, "apply_first_as_owner": 0,
+        "hold_node2_apply": 0, "apply": 0}  # release_node2_apply ran in the background (not recorded)
 
 
 def test_the_owner_without_become_is_refused_before_any_export(steps):
@@ -93,3 +94,20 @@ def test_the_owner_applying_without_root_names_the_service_scripts_it_could_not_
         for name in service_scripts(lab, node):
             text = (lab.lab_dir / "hosts" / node / "init.d" / name).read_text()
             assert OLD not in text and NEW in text, (node, name)
+
+
+def test_apigw_apply_serial_2_applied_node2_and_node3_at_once(steps):
+    lab = vh.lab()
+    calls = {node: vh.sysupgrade_calls(lab, node, "apply") for node in NODES}
+    assert all(len(c) == 1 for c in calls.values()), calls
+    start = {node: vh.audit_time(c[0]) for node, c in calls.items()}
+    end = {node: vh.audit_time(c[0], "end") for node, c in calls.items()}
+    # node2's apply, held until node3's started, ended after that start: both ran at once ...
+    assert start["node3"] <= end["node2"] and start["node2"] <= end["node3"], (start, end)
+    # ... after the first Admin Node Manager's, which the owner's earlier run applied
+    assert end["node1"] <= min(start["node2"], start["node3"]), (start, end)
+    recap = vh.recap(steps["apply"]["stdout"])
+    assert all(recap[node]["failed"] == 0 for node in NODES), recap
+    # each node of the pair was verified after its apply
+    report = vh.Report("apply")
+    assert [report.cell(node, "VERIFY")["result"] for node in ("node2", "node3")] == ["PASSED", "PASSED"]

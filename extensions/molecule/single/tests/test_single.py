@@ -10,7 +10,8 @@ testinfra_hosts = ["node1"]
 
 def test_steps_succeeded():
     assert {name: s["rc"] for name, s in vh.steps().items()} == {
-        "wrong_cassandra_password": 2, "test_upgrade": 0, "apply": 0}
+        "wrong_cassandra_password": 2, "test_upgrade": 0, "no_cassandra": 2, "no_hooks": 2,
+        "after_refusals": 0, "lb_after_refusals": 0, "apply": 0}
 
 
 def test_an_authenticated_cassandra_gets_the_inventory_login(steps):

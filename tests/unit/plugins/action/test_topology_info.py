@@ -1,12 +1,8 @@
 """The topology_info action: a long wait for an ANM cut into slices, a progress line between them."""
-from unittest import mock
-
 import pytest
 
-from ansible.parsing.dataloader import DataLoader
-from ansible.template import Templar
-
 from ansible_collections.apigw.sysupgrade.plugins.action import topology_info as ti
+from ansible_collections.apigw.sysupgrade.tests.unit.plugins.action.sliced_fakes import ScriptedNode, run_action
 
 URL = "https://127.0.0.1:8090"
 SILENT = {"failed": True, "failure_kind": "unavailable", "attempts": 5, "node_manager": "running",
@@ -14,46 +10,29 @@ SILENT = {"failed": True, "failure_kind": "unavailable", "attempts": 5, "node_ma
           "msg": "ANM at %s/api/topology: still not ready after 10 s and 5 attempts: connection refused" % URL}
 
 
-class Node:
-    """Answers each module run from a script, advancing the fake clock by the slice it was given."""
-
-    def __init__(self, script):
-        self.script = list(script)
-        self.now = 0.0
-        self.calls = []
-
-    def execute(self, module_name=None, module_args=None, task_vars=None):
-        assert module_name == "apigw.sysupgrade.topology_info"
-        self.calls.append(dict(module_args))
-        answer = dict(self.script.pop(0))
-        self.now += module_args["wait_timeout"] if answer.get("failure_kind") == "unavailable" else 1
-        return answer
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    lines = []
-    monkeypatch.setattr(ti, "display", mock.Mock(display=lines.append))
-    return lines
-
-
 def run(script, delegate_to="node1", **args):
-    node = Node(script)
-    task = mock.MagicMock()
-    task.args = dict({"anm_url": URL, "username": "admin", "password": "pw"}, **args)
-    task.delegate_to = delegate_to
-    task.async_val = 0
-    loader = DataLoader()
-    action = ti.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), None)
-    action._execute_module = node.execute
-    action._now = lambda: node.now
-    return action.run(task_vars={"inventory_hostname": "node2"}), node
+    node = ScriptedNode("apigw.sysupgrade.topology_info", "wait_timeout", "unavailable", script)
+    result = run_action(ti.ActionModule, node, dict({"anm_url": URL, "username": "admin", "password": "pw"}, **args),
+                        delegate_to=delegate_to, inventory_hostname="node2")
+    return result, node
 
 
 def test_a_short_wait_is_one_run_of_the_module_unchanged(shown):
     result, node = run([SILENT], wait_timeout=10)
     assert node.calls == [{"anm_url": URL, "username": "admin", "password": "pw", "wait_timeout": 10}]
     assert result["msg"] == SILENT["msg"] and shown == []
+    assert result["waited"] == 10
+
+
+def test_a_short_wait_that_ends_in_an_answer_says_how_long_it_took(shown):
+    result, node = run([dict(SILENT, failed=False, failure_kind=None, attempts=3)], wait_timeout=10)
+    assert len(node.calls) == 1 and not result["failed"]
+    assert shown == ["node1: the Admin Node Manager at %s answered after 0:00:01 and 3 attempts" % URL]
+
+
+def test_an_answer_at_the_first_attempt_prints_nothing(shown):
+    result, _node = run([dict(SILENT, failed=False, failure_kind=None, attempts=1)], wait_timeout=300)
+    assert shown == [] and result["attempts"] == 1 and result["waited"] == 1
 
 
 def test_a_long_wait_prints_a_line_between_slices_and_sums_the_attempts(shown):
@@ -64,8 +43,9 @@ def test_a_long_wait_prints_a_line_between_slices_and_sums_the_attempts(shown):
         "node1: waiting for the Admin Node Manager at %s to answer as 7.7: 0:00:10 so far, limit 0:05:00 "
         "(its Node Manager runs; last: connection refused)" % URL,
         "node1: waiting for the Admin Node Manager at %s to answer as 7.7: 0:00:20 so far, limit 0:05:00 "
-        "(its Node Manager runs; last: connection refused)" % URL]
-    assert not result["failed"] and result["attempts"] == 12
+        "(its Node Manager runs; last: connection refused)" % URL,
+        "node1: the Admin Node Manager at %s answered as 7.7 after 0:00:21 and 12 attempts" % URL]
+    assert not result["failed"] and result["attempts"] == 12 and result["waited"] == 21
 
 
 def test_at_the_limit_the_message_is_the_whole_waits(shown):

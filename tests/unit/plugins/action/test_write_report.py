@@ -66,29 +66,49 @@ def test_log_links_from_the_fetch_loop():
     assert wr.log_links(None) == {}
 
 
-def test_action_masks_the_inventory_secrets_it_reads_itself(tmp_path):
-    """The playbooks pass no secret as an argument: the action reads the inventory interface's
-    secret variables (secret_vars' default) from the task's variables and masks them."""
+def run_action(report, dest, task_vars):
+    """The write_report action on REPORT into DEST, with the play's variables TASK_VARS."""
     from unittest import mock
 
     from ansible.parsing.dataloader import DataLoader
     from ansible.template import Templar
 
-    report = _secret_report()
     task = mock.MagicMock()
-    task.args = {"report": report, "dest": str(tmp_path / "run")}
+    task.args = {"report": report, "dest": str(dest)}
     task.async_val = 0
     task.check_mode = False
     loader = DataLoader()
     action = wr.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader, Templar(loader=loader), None)
     with mock.patch.object(wr.ActionBase, "run", return_value={}):
-        result = action.run(task_vars={"apigw_admin_password": SECRET, "apigw_domain_passphrase": "",
-                                       "unrelated": "visible"})
+        return action.run(task_vars=task_vars)
+
+
+def test_action_masks_the_inventory_secrets_it_reads_itself(tmp_path):
+    """The playbooks pass no secret as an argument: the action reads the inventory interface's
+    secret variables (secret_vars' default) from the task's variables and masks them."""
+    result = run_action(_secret_report(), tmp_path / "run", {"apigw_admin_password": SECRET,
+                                                             "apigw_domain_passphrase": "", "unrelated": "visible"})
     # the run's four files, and the campaign index rebuilt beside the run folder
     assert sorted(result["files"]) == ["index.html", "index.json", "junit.xml", "report.html", "report.json", "report.md"]
     for path in result["files"].values():
         with open(path, encoding="utf-8") as handle:
             assert SECRET not in handle.read()
+
+
+def test_a_window_end_yaml_made_a_datetime_of_is_kept_as_iso_text(tmp_path):
+    """Under ansible-core 2.19 an AWX survey's time (``!unsafe "..."`` in its extravars) arrives as
+    a datetime: the report keeps it as ISO text in UTC, and the index gets the window."""
+    import datetime
+    import json
+
+    report = sample_report()
+    report.setdefault("run", {})["window_end"] = datetime.datetime(
+        2026, 12, 1, 22, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    result = run_action(report, tmp_path / "run", {})
+    with open(result["files"]["report.json"], encoding="utf-8") as handle:
+        assert json.load(handle)["run"]["window_end"] == "2026-12-01T21:00:00Z"
+    with open(result["files"]["index.json"], encoding="utf-8") as handle:
+        assert "2026-12-01T21:00:00Z" in handle.read()
 
 
 def _timed_report():

@@ -289,3 +289,5 @@ def test_a_sysupgrade_run_that_outlasts_the_wait_stops_nothing(monkeypatch, inst
                                "wait_for_sysupgrade": 1})
     holder.wait()
     assert result["failed"] and "still holds the lock" in result["msg"] and gateway.calls == []
+    # what the action plugin's slices go on waiting for, and name in their progress lines
+    assert result["failure_kind"] == "locked" and result["holder"].startswith("pid "), result

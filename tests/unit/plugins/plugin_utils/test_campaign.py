@@ -174,3 +174,53 @@ def test_real_reports_index_including_one_written_before_times_existed():
     assert {("node2", "APPLY"), ("node3", "VERIFY"), ("node3", "POST-UPGRADE")} <= applied
     # rebuilt from the same files: the same index
     assert campaign.build_index(list(reversed(reports)), NOW) == index
+
+
+@pytest.mark.parametrize("play_hosts, applied, first", [
+    (["node1", "node2", "node3"], [], "node1"),          # the first Admin Node Manager goes first
+    (["node3", "node1", "node2"], [], "node1"),          # whatever the play's order
+    (["node1", "node2", "node3"], ["node1"], "node2"),   # then the play's order
+    (["node2", "node3"], ["node1", "node2"], "node3"),
+    (["node1", "node2"], ["node1", "node2"], None),      # nothing left to apply
+])
+def test_first_to_apply(play_hosts, applied, first):
+    assert apply_window.first_to_apply(play_hosts, applied, "node1") == first
+
+
+def test_the_window_gate_refuses_the_run_before_anything_stops_when_its_first_node_cannot_end_in_time():
+    reports = campaign_reports()  # node1 applied; node2 and node3 forecast at 40 s each
+    late = apply_window.apply_window_gate("2026-12-01T15:00:05Z", ["node1", "node2", "node3"], ["node1"], "node1", "",
+                                          now="2026-12-01T15:00:00Z", reports=reports)
+    assert len(late) == 1 and late[0].startswith("node2 is not started: its apply is forecast to take 40.0 s")
+    assert "It is the first node this run would apply: nothing was stopped or applied." in late[0]
+    assert "Nodes already applied stay applied" not in late[0]
+    # a window the first node fits in: the gate passes (later nodes are asked before each starts)
+    assert apply_window.apply_window_gate("2026-12-01T15:01:00Z", ["node1", "node2", "node3"], ["node1"], "node1", "",
+                                          now="2026-12-01T15:00:00Z", reports=reports) == []
+    # no window: a blank survey answer arrives as "" or as null
+    for blank in ("", None):
+        assert apply_window.apply_window_gate(blank, ["node2"], ["node1"], "node1", "/nonexistent") == []
+    # every node applied: nothing to start, nothing to refuse
+    assert apply_window.apply_window_gate("2026-12-01T15:00:05Z", ["node1"], ["node1"], "node1", "",
+                                          now="2026-12-01T15:00:00Z", reports=reports) == []
+
+
+def test_a_node_refused_during_the_run_is_told_that_the_applied_ones_stay():
+    late = apply_window.apply_window_verdict("2026-12-01T15:00:05Z", "node2", "", now="2026-12-01T15:00:00Z",
+                                             reports=campaign_reports())
+    assert "Nodes already applied stay applied." in late and "nothing was stopped" not in late
+
+
+def test_the_window_may_come_as_the_datetime_yaml_makes_of_it():
+    # an unquoted time in YAML, or an AWX survey's answer under ansible-core 2.19 (!unsafe "..."),
+    # arrives as a datetime, not as text
+    import datetime
+    reports = campaign_reports()
+    late = datetime.datetime(2026, 12, 1, 15, 0, 5, tzinfo=datetime.timezone.utc)
+    refused = apply_window.apply_window_gate(late, ["node2"], ["node1"], "node1", "", now="2026-12-01T15:00:00Z",
+                                             reports=reports)
+    assert len(refused) == 1 and "2026-12-01T15:00:05Z (apigw_apply_window_end)" in refused[0]
+    assert apply_window.apply_window_verdict(late, None, "") == ""  # a valid value
+    with pytest.raises(Exception) as err:  # YAML's datetime of a time without an offset
+        apply_window.apply_window_verdict(datetime.datetime(2026, 12, 1, 22, 0), None, "")
+    assert "has no UTC offset" in str(err.value) and "apigw_apply_window_end" in str(err.value)

@@ -2,11 +2,14 @@
 
 The vendor's rule (upgrade_script.md, apply rules): apply must complete on the first Admin Node
 Manager before any other node. The refusal gives the exact command to run instead.
+The scenario goes on to apply node1 (test_first_anm_down, test_clean): where the nodes stood after
+the refusals was recorded by the steps after_refusals_NODE, before that apply.
 """
-import verify_helpers as vh
-from scenario_fixtures import NEW, OLD
+import pytest
 
-testinfra_hosts = ["node1", "node2", "node3"]
+import verify_helpers as vh
+
+NODES = ("node1", "node2", "node3")
 
 
 def test_refusal_gives_the_command_to_run_instead(steps):
@@ -32,11 +35,23 @@ def test_interactive_answer_other_than_yes_is_refused(steps):
     assert out.rstrip().endswith("PROMPTS ANSWERED: 1")
 
 
-def test_nothing_changed(host):
-    assert host.run(OLD + "/posix/bin/nodemanager -s").rc == 0, "old processes must still run"
-    assert host.run(NEW + "/posix/bin/nodemanager -s").rc == 1
-    assert "Current status: export and upgrade complete" in host.run(NEW + "/upgrade/bin/sysupgrade status").stdout
-    assert vh.sysupgrade_calls(vh.lab(), host.backend.get_hostname(), "apply") == []
+@pytest.mark.parametrize("node", NODES)
+def test_nothing_changed(steps, node):
+    where = steps["after_refusals_" + node]["stdout"]
+    assert "old nodemanager -s: 0" in where, "old processes must still run"
+    assert "new nodemanager -s: 1" in where
+    assert "Current status: export and upgrade complete" in where
+
+
+@pytest.mark.parametrize("node", NODES)
+def test_no_refused_run_applied(steps, lab, node):
+    # The only apply on any node is the one of the step apply_first, on node1, after the refusals.
+    started = [vh.audit_time(r) for r in lab.audit(node) if r.get("event") == "start" and r["argv"][1:2] == ["apply"]]
+    if node == "node1":
+        begun = vh.step_window(steps["apply_first"])[0]
+        assert len(started) == 1 and started[0] >= int(begun), (started, begun)
+    else:
+        assert started == []
 
 
 def test_refused_run_still_reports_where_every_node_stands(steps):
