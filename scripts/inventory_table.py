@@ -70,13 +70,62 @@ def collect(roles_dir=REPO / "roles"):
     return variables
 
 
-def table(variables):
+# Which playbook each role serves, for the table's sections (domain, summary: every playbook).
+PLAYBOOKS_OF_ROLE = {"preflight": ["test_upgrade"], "test_upgrade": ["test_upgrade"], "apply": ["apply"],
+                     "post_upgrade": ["apply"], "lb_haproxy": ["apply"], "lb_http": ["apply"],
+                     "rollback": ["rollback"], "confirm": ["apply", "rollback", "clean"]}
+SECTIONS = [
+    ("first", "Set these first", "Required on every node (the inventory, or a vault for the secrets); "
+     "every run checks them on every node before anything changes."),
+    ("test_upgrade", "test_upgrade.yml", "The test upgrade: pre-flight, backup, export and upgrade."),
+    ("apply", "apply.yml", "The apply, its gates, the rolling mode and the steps after the upgrade."),
+    ("rollback", "rollback.yml", "Rolling back."),
+    ("several", "Several playbooks", "Read by more than one playbook (the domain's plan, the reports, the "
+     "confirmation)."),
+    ("advanced", "Advanced: timeouts, waits and the load balancer hooks", "Every wait is bounded by one of "
+     "these; the hooks are the rolling apply's (docs/rolling-apply.md)."),
+]
+ADVANCED = re.compile(r"timeout|_wait|grace|retries|delay|drain|interval|^apigw_lb_|^apigw_haproxy_")
+
+
+def section_of(name, var):
+    """The table section of a variable: required first, then timeouts and hooks, then by playbook."""
+    if var["default"] == "required":
+        return "first"
+    if ADVANCED.search(name) or any(r.split(" ")[0] in ("lb_haproxy", "lb_http") for r in var["roles"]):
+        return "advanced"
+    playbooks = set()
+    for role in var["roles"]:
+        playbooks.update(PLAYBOOKS_OF_ROLE.get(role.split(" ")[0], ["every"]))
+    return playbooks.pop() if len(playbooks) == 1 and playbooks <= {"test_upgrade", "apply", "rollback"} else "several"
+
+
+def table(variables, names=None):
     lines = ["| variable | default | roles | meaning |", "|---|---|---|---|"]
-    for name in sorted(variables):
+    for name in sorted(variables if names is None else names):
         var = variables[name]
         meaning = var["description"] + (" **Secret**: vault it; `no_log` everywhere." if var["secret"] else "")
         lines.append("| `%s` | %s | %s | %s |" % (name, var["default"], ", ".join(var["roles"]), meaning))
     return "\n".join(lines)
+
+
+def tables(variables):
+    """Every variable once, in its section: a heading, a line on what it holds, its table; the
+    advanced section folded (<details>)."""
+    by_section = {}
+    for name, var in variables.items():
+        by_section.setdefault(section_of(name, var), []).append(name)
+    parts = []
+    for key, title, intro in SECTIONS:
+        names = by_section.get(key)
+        if not names:
+            continue
+        body = "%s\n\n%s" % (intro, table(variables, names))
+        if key == "advanced":
+            parts.append("<details><summary><b>%s</b> (%d)</summary>\n\n%s\n\n</details>" % (title, len(names), body))
+        else:
+            parts.append("#### %s\n\n%s" % (title, body))
+    return "\n\n".join(parts)
 
 
 def render(readme_text, variables):
@@ -84,7 +133,7 @@ def render(readme_text, variables):
         raise ValueError("README.md lacks the inventory table markers %r ... %r" % (START, END))
     head, rest = readme_text.split(START, 1)
     _old, tail = rest.split(END, 1)
-    return head + START + "\n" + table(variables) + "\n" + END + tail
+    return head + START + "\n" + tables(variables) + "\n" + END + tail
 
 
 def main(argv=None):

@@ -226,14 +226,14 @@ def _all_passed(rows, phases):
                if p in row["phases"] and row["phases"][p]["result"] not in LEDGER_STATES)
 
 
-def _resume_rollback(rows, command_prefix):
+def _resume_rollback(rows, command_prefix, awx_job_template=None):
     """After a rollback run: the nodes whose rollback failed, and the command that reruns it."""
     return [{"host": r["host"], "phase": ROLLBACK,
-             "command": "%s apigw.sysupgrade.rollback --limit %s%s" % (command_prefix, r["host"], ROLLBACK_RESUME_NOTE)}
+             "command": resume_command(command_prefix, "rollback", r["host"], awx_job_template)}
             for r in rows if r["phases"].get(ROLLBACK, {}).get("result") in ("FAILED", "UNREACHABLE")]
 
 
-def _resume(rows, command_prefix, first_anm):
+def _resume(rows, command_prefix, first_anm, awx_job_template=None):
     """Per node, its first unfinished phase and the command that resumes it.
 
     While any node's test upgrade is unfinished, only test_upgrade commands are given: apply.yml
@@ -248,16 +248,39 @@ def _resume(rows, command_prefix, first_anm):
     testing = [h for h, p in first.items() if p in TEST_UPGRADE_PHASES]
     hosts = testing or sorted(first, key=lambda h: h != first_anm)  # sorted() is stable
     return [{"host": h, "phase": first[h],
-             "command": "%s apigw.sysupgrade.%s --limit %s%s" % (
-                 command_prefix, RESUME_PLAYBOOK[first[h]], h,
-                 APPLY_RESUME_NOTE if RESUME_PLAYBOOK[first[h]] == "apply" else "")}
+             "command": resume_command(command_prefix, RESUME_PLAYBOOK[first[h]], h, awx_job_template)}
             for h in hosts]
 
 
-# apply asks for confirmation on a terminal; a copy of its command in a script or CI job would be
-# refused without this. A shell comment, so the command still runs as copied.
-APPLY_RESUME_NOTE = "   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true"
-ROLLBACK_RESUME_NOTE = "   # without a terminal (CI, a script) add -e apigw_rollback_confirmed=true"
+# apply and rollback ask for confirmation on a terminal; a copy of their command in a script or CI
+# job would be refused without this. A shell comment, so the command still runs as copied.
+CONFIRM_NOTE = {"apply": "   # without a terminal (CI, a script) add -e apigw_apply_confirmed=true",
+                "rollback": "   # without a terminal (CI, a script) add -e apigw_rollback_confirmed=true"}
+# The job template of each playbook that playbooks/awx_setup.yml creates: "<prefix> <name>".
+AWX_TEMPLATES = {"test_upgrade": "test upgrade", "apply": "apply", "rollback": "rollback", "clean": "clean",
+                 "status": "status"}
+
+
+def awx_template_for(playbook, current):
+    """The job template that runs PLAYBOOK, named as the one of this job (CURRENT, AWX's
+    awx_job_template_name) is: the same prefix before the name awx_setup.yml gives it. None when
+    CURRENT is not one of those names (a template the operator named otherwise)."""
+    for name in sorted(AWX_TEMPLATES.values(), key=len, reverse=True):
+        if current.endswith(" " + name):
+            return current[:-len(name)] + AWX_TEMPLATES[playbook]
+    return None
+
+
+def resume_command(command_prefix, playbook, host, awx_job_template=None):
+    """How to go on with HOST: the ansible-playbook command line, or under AWX (the job's template
+    name given) the job template to relaunch with its limit: the inventory a job ran with is a
+    temporary file that is gone once it ended."""
+    if awx_job_template:
+        template = awx_template_for(playbook, awx_job_template)
+        named = '"%s"' % template if template else "of playbooks/%s.yml" % playbook
+        confirm = " (its survey's confirmation answered true)" if playbook in CONFIRM_NOTE else ""
+        return "relaunch job template %s with limit %s%s" % (named, host, confirm)
+    return "%s apigw.sysupgrade.%s --limit %s%s" % (command_prefix, playbook, host, CONFIRM_NOTE.get(playbook, ""))
 
 
 def _count_listed_errors(rows, issues):
@@ -346,7 +369,7 @@ def _add_times(row, hv):
 
 def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
                  command_prefix="ansible-playbook", completed=None, first_anm=None, ledger=None,
-                 rollback=False):
+                 rollback=False, awx_job_template=None):
     """Rows, an ASCII table and resume commands for the hosts; see phase_report.yml."""
     phases = list(phases or PHASES)
     gone = set(gone_hosts or [])
@@ -367,7 +390,8 @@ def phase_report(inventory_hosts, hostvars, gone_hosts=None, phases=None,
     _count_listed_errors(rows, issues)
     lines = ["%s %s %s [%s]: %s" % (i["host"], i["phase"] or "-", i["severity"], i["check"], i["message"])
              for i in issues]
-    resume = _resume_rollback(rows, command_prefix) if rollback else _resume(rows, command_prefix, first_anm)
+    resume = _resume_rollback(rows, command_prefix, awx_job_template) if rollback else \
+        _resume(rows, command_prefix, first_anm, awx_job_template)
     accounts = [line for line in (account_line(row) for row in rows) if line]
     return {"rows": rows, "table": _table(rows, phases), "resume": resume, "accounts": accounts,
             "issues": issues, "issue_lines": lines, "all_passed": _all_passed(rows, [ROLLBACK] if rollback else phases),

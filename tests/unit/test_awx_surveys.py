@@ -17,7 +17,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 ROLES = REPO / "roles"
 SURVEYS = REPO / "awx" / "surveys"
-PLAYBOOK_OF = {"test_upgrade.json": "test_upgrade.yml", "apply.json": "apply.yml"}
+PLAYBOOK_OF = {"test_upgrade.json": "test_upgrade.yml", "apply.json": "apply.yml", "rollback.json": "rollback.yml",
+               "clean.json": "clean.yml"}
 
 # How a role is pulled in: include_role/import_role name, a play's roles entry, a meta dependency.
 # A templated name ("apigw.sysupgrade.lb_{{ apigw_lb_hooks }}") stands for every role it can name.
@@ -163,7 +164,7 @@ def test_every_survey_has_its_playbook():
 
 def test_survey_variables_are_options_with_compatible_types(survey_case):
     name, survey, roles, options = survey_case
-    assert "summary" in roles and "domain" in roles, roles  # the playbook was really read
+    assert "domain" in roles and ("summary" in roles or name == "clean.json"), roles  # the playbook was really read
     problems = survey_problems(name, survey, options)
     assert problems == [], "\n".join(problems)
 
@@ -173,7 +174,9 @@ def test_required_options_missing_from_the_survey_come_from_the_inventory(survey
     readme = (REPO / "README.md").read_text()
     missing = required_missing(survey, options)
     print("%s: required options not in the survey (inventory or credential): %s" % (name, ", ".join(missing)))
-    assert "apigw_admin_password" in missing  # a secret: never a survey question
+    assert missing, "the roles were read: some options come from the inventory"
+    # a secret: never a survey question (clean.yml needs no login)
+    assert "apigw_admin_password" in missing or name == "clean.json", missing
     undocumented = [v for v in missing if not re.search(r"^\| `%s` \| required \|" % v, readme, re.M)]
     assert undocumented == [], "%s: required, not in the survey nor in the README's inventory table: %s" % (
         name, undocumented)
@@ -220,3 +223,117 @@ def test_a_compatible_question_passes():
 def test_templated_role_names_count_every_role_they_can_name():
     assert {"lb_haproxy", "lb_http", "post_upgrade", "confirm"} <= roles_run_by(REPO / "playbooks" / "apply.yml")
     assert "lb_http" not in roles_run_by(REPO / "playbooks" / "test_upgrade.yml")
+
+
+# What the roles' validate_argument_spec does with an answer: ansible-core's ArgumentSpecValidator
+# on the option's spec (types, choices, conversions), fed every answer AWX can send.
+SPEC_KEYS = ("type", "choices", "elements", "default", "required", "no_log", "options")
+
+
+def answers_of(question):
+    """Every value AWX can send for a question: each choice (as text), the default, and for numbers
+    the bounds."""
+    choices = question.get("choices") or []
+    if isinstance(choices, str):
+        choices = [c for c in choices.split("\n") if c]
+    if question["type"] == "multiselect":
+        return [[c] for c in choices] + [choices]
+    answers = list(choices)
+    if question.get("default") not in (None, ""):
+        answers.append(question["default"])
+    if question["type"] in ("integer", "float"):
+        answers += [b for b in (question.get("min"), question.get("max")) if b is not None]
+    if question["type"] in ("text", "textarea", "password"):
+        answers.append("")
+    return answers
+
+
+def validation_errors(variable, answer, option):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    spec = {variable: {k: v for k, v in option.items() if k in SPEC_KEYS}}
+    return ArgumentSpecValidator(spec).validate({variable: answer}).error_messages
+
+
+def test_every_answer_of_every_survey_passes_the_roles_argument_spec_validation(survey_case):
+    name, survey, _roles, options = survey_case
+    failures = []
+    for question in survey["spec"]:
+        for answer in answers_of(question):
+            for where, option in options.get(question["variable"], []):
+                for error in validation_errors(question["variable"], answer, option):
+                    failures.append("%s: %s=%r, spec %s: %s" % (name, question["variable"], answer, where, error))
+    assert failures == [], "\n".join(failures)
+
+
+def test_the_validation_catches_an_answer_the_spec_refuses():
+    assert validation_errors("apigw_mode", "zdu", OPTIONS["apigw_mode"][0][1])
+    assert validation_errors("apigw_confirmed", "maybe", OPTIONS["apigw_confirmed"][0][1])
+    assert validation_errors("apigw_confirmed", "true", OPTIONS["apigw_confirmed"][0][1]) == []
+
+
+def awx_setup_tasks():
+    return yaml.safe_load((REPO / "playbooks" / "awx_setup.yml").read_text())[0]["tasks"]
+
+
+def job_templates():
+    """{job template name without the prefix: its awx.awx.job_template arguments}."""
+    found = {}
+    for task in awx_setup_tasks():
+        args = task.get("awx.awx.job_template")
+        if args:
+            found[args["name"].split("}} ", 1)[1]] = args
+    return found
+
+
+def test_every_playbook_has_a_job_template_and_the_limit_is_asked_where_it_chooses_nodes():
+    templates = job_templates()
+    assert sorted(templates) == ["apply", "clean", "rollback", "status", "test upgrade"], sorted(templates)
+    for name in ("test upgrade", "apply", "rollback", "clean"):
+        assert templates[name].get("ask_limit_on_launch") is True, name
+    # the disruptive ones carry their own confirmation in their survey
+    for name, survey, variable in (("apply", "apply.json", "apigw_apply_confirmed"),
+                                   ("rollback", "rollback.json", "apigw_rollback_confirmed"),
+                                   ("clean", "clean.json", "apigw_apply_confirmed")):
+        assert "awx/surveys/" + survey in templates[name]["survey_spec"], name
+        [question] = [q for q in json.loads((SURVEYS / survey).read_text())["spec"] if q["variable"] == variable]
+        assert question["required"] and question["default"] == "false" and question["choices"] == ["false", "true"]
+
+
+def workflow_nodes():
+    [workflow] = [t["awx.awx.workflow_job_template"] for t in awx_setup_tasks() if "awx.awx.workflow_job_template" in t]
+    return {node["identifier"]: node for node in workflow["workflow_nodes"]}
+
+
+SURVEY_OF_TEMPLATE = {"test upgrade": "test_upgrade.json", "apply": "apply.json", "rollback": "rollback.json",
+                      "clean": "clean.json"}
+
+
+def test_each_workflow_node_sends_answers_its_job_template_s_survey_accepts():
+    problems = []
+    for identifier, node in workflow_nodes().items():
+        template = node["unified_job_template"]["name"].split("}} ", 1)[1]
+        data = node.get("extra_data") or {}
+        if not data:
+            continue
+        questions = {q["variable"]: q for q in json.loads((SURVEYS / SURVEY_OF_TEMPLATE[template]).read_text())["spec"]}
+        for variable, value in data.items():
+            question = questions.get(variable)
+            if question is None:
+                problems.append("%s: %s is not a question of the %s survey" % (identifier, variable, template))
+            elif question["type"] == "multiplechoice" and value not in question["choices"]:
+                problems.append("%s: %s=%r is not one of the survey's choices %s" % (
+                    identifier, variable, value, question["choices"]))
+    assert problems == [], "\n".join(problems)
+    assert workflow_nodes()["apply-rest"]["extra_data"] == {"apigw_apply_confirmed": "true"}
+
+
+def test_every_job_node_of_the_workflow_fails_over_to_status_which_ends_it():
+    nodes = workflow_nodes()
+    jobs = [i for i, n in nodes.items() if n["unified_job_template"]["type"] == "job_template" and i != "status-after-failure"]
+    assert sorted(jobs) == ["apply-first-anm", "apply-rest", "test-upgrade"], jobs
+    for identifier in jobs:
+        failure = [n["identifier"] for n in nodes[identifier].get("related", {}).get("failure_nodes", [])]
+        assert failure == ["status-after-failure"], identifier
+    status = nodes["status-after-failure"]
+    assert status["unified_job_template"]["name"].endswith(" status")
+    assert not status.get("related"), "the workflow stops after status"

@@ -42,3 +42,23 @@ def test_two_defaults_for_one_variable_are_refused(tmp_path):
             "        description: x\n" % default)
     with pytest.raises(ValueError, match="keep one default"):
         inventory_table.collect(tmp_path)
+
+
+def test_the_reference_starts_with_what_must_be_set_and_folds_timeouts_and_hooks():
+    variables = inventory_table.collect()
+    text = inventory_table.tables(variables)
+    sections = [line for line in text.splitlines() if line.startswith("#### ") or line.startswith("<details>")]
+    assert sections[0] == "#### Set these first", sections
+    assert sections[-1].startswith("<details><summary><b>Advanced: timeouts, waits and the load balancer hooks"), sections
+    first = text.split("#### test_upgrade.yml")[0]
+    for name in ("apigw_admin_password", "apigw_domain_passphrase", "apigw_old_install_dir", "apigw_topology_host"):
+        assert "| `%s` | required |" % name in first, name
+    advanced = text.split("<details>")[1]
+    for name in ("apigw_step_timeout", "apigw_anm_wait_timeout", "apigw_unreachable_grace", "apigw_lb_http_disable_url",
+                 "apigw_haproxy_runtime_api"):
+        assert "| `%s` |" % name in advanced, name
+    # every variable exactly once
+    for name in variables:
+        assert text.count("| `%s` |" % name) == 1, name
+    assert inventory_table.section_of("apigw_force", variables["apigw_force"]) == "test_upgrade"
+    assert inventory_table.section_of("apigw_apply_serial", variables["apigw_apply_serial"]) == "apply"

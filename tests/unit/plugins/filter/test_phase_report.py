@@ -2,7 +2,7 @@
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.filter.phase_report import (
-    _table, cell_text, format_seconds, phase_report)
+    _table, cell_text, format_seconds, phase_report, resume_command)
 
 
 def step(changed=True, failed=False, warnings=0, errors=0, msg=""):
@@ -45,6 +45,36 @@ def test_resume_commands_name_the_playbook_and_host():
         {"host": "node2", "phase": "UPGRADE", "command": "ansible-playbook -i inv.yml apigw.sysupgrade.test_upgrade --limit node2"},
         {"host": "node3", "phase": "EXPORT", "command": "ansible-playbook -i inv.yml apigw.sysupgrade.test_upgrade --limit node3"},
     ]
+
+
+def test_under_awx_the_resume_commands_name_the_job_template_to_relaunch_and_its_limit():
+    # a job's inventory is a temporary file, gone with the job: the template and its limit instead
+    report = phase_report(["node1", "node2", "node3"], HOSTVARS, gone_hosts=["node3"],
+                          command_prefix="ansible-playbook -i /runner/inventory/hosts",
+                          awx_job_template="Prod apigw apply")
+    assert [r["command"] for r in report["resume"]] == [
+        'relaunch job template "Prod apigw test upgrade" with limit node2',
+        'relaunch job template "Prod apigw test upgrade" with limit node3']
+
+
+@pytest.mark.parametrize("playbook, current, expected", [
+    ("apply", "apigw.sysupgrade test upgrade",
+     'relaunch job template "apigw.sysupgrade apply" with limit node2 (its survey\'s confirmation answered true)'),
+    ("rollback", "apigw.sysupgrade apply",
+     'relaunch job template "apigw.sysupgrade rollback" with limit node2 (its survey\'s confirmation answered true)'),
+    ("test_upgrade", "apigw.sysupgrade status", 'relaunch job template "apigw.sysupgrade test upgrade" with limit node2'),
+    # a template the operator named otherwise: the playbook it must run
+    ("apply", "Nightly upgrade",
+     "relaunch job template of playbooks/apply.yml with limit node2 (its survey's confirmation answered true)"),
+])
+def test_the_job_template_to_relaunch_is_named_as_this_one(playbook, current, expected):
+    assert resume_command("ansible-playbook -i x", playbook, "node2", current) == expected
+
+
+def test_without_awx_the_resume_command_is_the_operator_s_command_line():
+    assert resume_command("ansible-playbook -i inv.yml", "apply", "node2") == (
+        "ansible-playbook -i inv.yml apigw.sysupgrade.apply --limit node2   # without a terminal (CI, a script) "
+        "add -e apigw_apply_confirmed=true")
 
 
 def test_rerun_with_nothing_to_do_is_skipped_not_passed():
