@@ -8,12 +8,14 @@ variable that several roles take appears once, with every role that takes it; de
 (a disagreement is an error: each default lives in one place). tests/unit/test_inventory_table.py
 fails when the README is stale.
 """
-import argparse
 import re
 import sys
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generated_file  # noqa: E402  pylint: disable=wrong-import-position
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -137,20 +139,8 @@ def render(readme_text, variables):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 when README.md is stale")
-    args = parser.parse_args(argv)
-    current = README.read_text()
-    wanted = render(current, collect())
-    if args.check:
-        if wanted != current:
-            print("README.md's inventory table is stale: run python3 scripts/inventory_table.py", file=sys.stderr)
-            return 1
-        return 0
-    if wanted != current:
-        README.write_text(wanted)
-        print("README.md: inventory table rewritten")
-    return 0
+    return generated_file.main(argv, __doc__.splitlines()[0], README, render(README.read_text(), collect()),
+                               "README.md's inventory table", "python3 scripts/inventory_table.py")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
+
 from lab_ansible import COLLECTIONS_PATH, REPO, VENV_BIN
 
 # The inventory variables an AWX user keeps out of the inventory: a custom credential type
@@ -49,8 +51,39 @@ import json, sys
 import ansible_runner
 params = json.load(sys.stdin)
 result = ansible_runner.interface.run(**params)
-print(json.dumps({"status": result.status, "rc": result.rc}))
+print(json.dumps({"status": result.status, "rc": result.rc, "python": sys.executable,
+                  "runner": ansible_runner.__file__}))
 """
+
+
+class ExecutionEnvironment:
+    """What execution-environment.yml puts in the image, installed as ansible-builder installs it,
+    without a container: a fresh venv with its pip packages (ansible-core, ansible-runner and the
+    python list, at their pins), and the collections of its galaxy requirements that do not need
+    the network (this collection, from the tarball `ansible-galaxy collection build` makes)."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        definition = yaml.safe_load((REPO / "execution-environment.yml").read_text())["dependencies"]
+        self.packages = [definition["ansible_core"]["package_pip"], definition["ansible_runner"]["package_pip"]] \
+            + list(definition.get("python") or [])
+        self.venv = self.root / "ee-venv"
+        self.collections = self.root / "ee-collections"
+        subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True, timeout=300)
+        subprocess.run([str(self.venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check"]
+                       + self.packages, check=True, timeout=900, stdin=subprocess.DEVNULL)
+        dist = self.root / "dist"
+        subprocess.run([str(self.venv / "bin" / "ansible-galaxy"), "collection", "build", "--output-path", str(dist),
+                        str(REPO)], check=True, timeout=300, capture_output=True)
+        [tarball] = sorted(dist.glob("apigw-sysupgrade-*.tar.gz"))
+        env = dict(os.environ)
+        env.pop("ANSIBLE_COLLECTIONS_PATH", None)
+        subprocess.run([str(self.venv / "bin" / "ansible-galaxy"), "collection", "install", "--offline", "-p",
+                        str(self.collections), str(tarball)], check=True, timeout=300, capture_output=True, env=env)
+
+    @property
+    def python(self):
+        return self.venv / "bin" / "python"
 
 
 def _unsafe_yaml(variables, unsafe):
@@ -183,10 +216,13 @@ class AwxJobLauncher:
         self.inventory = lab_inventory_json(lab)
         self.credential = split_credentials(self.inventory)
 
-    def launch(self, job_id, template_name, playbook, survey=None, limit=None, playbook_text=None, job_timeout=None):
+    def launch(self, job_id, template_name, playbook, survey=None, limit=None, playbook_text=None, job_timeout=None,
+               ee=None):
         """Run ``playbook`` (a path under playbooks/) as job ``job_id`` of job template
         ``template_name`` with the survey answers ``survey``; return the finished AwxJob.
-        ``playbook_text``: write this playbook into the project as ``playbook`` first."""
+        ``playbook_text``: write this playbook into the project as ``playbook`` first.
+        ``ee``: an ExecutionEnvironment to run the job in (its venv's ansible-runner and
+        ansible-playbook, its collections), instead of the test venv with the repository's."""
         job_timeout = job_timeout or self.job_timeout
         pdd = Path(tempfile.mkdtemp(prefix="awx_%s_" % job_id, dir=self.root))  # JOB_FOLDER_PREFIX
         os.chmod(pdd, stat.S_IRWXU)
@@ -230,7 +266,7 @@ class AwxJobLauncher:
             "INVENTORY_ID": "1",
             "PROJECT_REVISION": "0" * 40,
             "ANSIBLE_RETRY_FILES_ENABLED": "False",
-            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
+            "ANSIBLE_COLLECTIONS_PATH": str(ee.collections if ee else COLLECTIONS_PATH),
             "AWX_HOST": "https://awx.example",
         }))
         shutil.copytree(REPO / "playbooks", pdd / "project" / "playbooks")
@@ -254,18 +290,23 @@ class AwxJobLauncher:
         # AWX's job environment is built from scratch: no inventory or config from the caller's.
         for name in ("ANSIBLE_INVENTORY", "ANSIBLE_CONFIG", "ANSIBLE_STDOUT_CALLBACK", "ANSIBLE_CALLBACK_PLUGINS"):
             env.pop(name, None)
+        if ee:  # the EE's own ansible-playbook, found on PATH as in the image
+            env["PATH"] = "%s:%s" % (ee.venv / "bin", env["PATH"])
         started = time.monotonic()
-        proc = subprocess.run([str(VENV_BIN / "python"), "-c", _DRIVER], input=json.dumps(params),
+        proc = subprocess.run([str(ee.python if ee else VENV_BIN / "python"), "-c", _DRIVER], input=json.dumps(params),
                               capture_output=True, text=True, env=env, cwd=str(pdd),
                               start_new_session=True,  # no controlling terminal
                               timeout=job_timeout + 120, check=False)
         elapsed = time.monotonic() - started
-        status, rc = None, None
+        status, rc, engine = None, None, {}
         lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
         if lines:
             result = json.loads(lines[-1])
             status, rc = result["status"], result["rc"]
-        return AwxJob(pdd, job_id, status, rc, elapsed, proc.stdout + proc.stderr)
+            engine = {"python": result.get("python"), "runner": result.get("runner")}
+        job = AwxJob(pdd, job_id, status, rc, elapsed, proc.stdout + proc.stderr)
+        job.engine = engine
+        return job
 
 
 def files_under(*folders):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from awx_job import AwxJobLauncher, assert_no_secret_in_files, files_under, survey_defaults
+from awx_job import AwxJobLauncher, ExecutionEnvironment, assert_no_secret_in_files, files_under, survey_defaults
 from lab_ansible import REPO, lab_secrets
 from lablib.testing import Lab
 
@@ -225,6 +225,28 @@ def test_apply_on_the_first_admin_node_manager_then_the_rest(awx, awx_lab):
     applies = {n: sum(1 for r in awx_lab.audit(n) if r["event"] == "start" and r["argv"][1] == "apply")
                for n in NODES}
     assert applies == dict.fromkeys(NODES, 1), applies
+
+
+@pytest.fixture(scope="module")
+def ee(tmp_path_factory):
+    """execution-environment.yml's packages in a fresh venv, and this collection from its tarball."""
+    return ExecutionEnvironment(tmp_path_factory.mktemp("ee"))
+
+
+def test_a_job_runs_from_the_execution_environment_s_own_requirements(awx, awx_lab, ee):
+    need(awx, 104)
+    job = awx.launch(105, "apigw.sysupgrade status", "playbooks/status.yml", survey={}, ee=ee)
+    awx.jobs[105] = job
+    assert job.status == "successful", job
+    assert_no_prompt(job)
+    # the EE's ansible-runner ran it, and the collection came from the EE's collections (the
+    # tarball the EE installs), not from this repository
+    assert job.engine["python"].startswith(str(ee.venv)) and job.engine["runner"].startswith(str(ee.venv)), job.engine
+    paths = {e["event_data"].get("task_path", "").split(":")[0] for e in job.of("runner_on_ok")}
+    roles = [p for p in paths if "/roles/" in p]
+    assert roles and all(p.startswith(str(ee.collections)) for p in roles), sorted(paths)[:5]
+    for node in NODES:
+        assert node in job.stdout and "system upgrade complete" in job.stdout, job
 
 
 def test_no_secret_in_any_event_stdout_artifact_or_report(awx, awx_lab):

@@ -1,13 +1,9 @@
 """The README's inventory table is generated from the roles' argument specs and kept current."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-spec = importlib.util.spec_from_file_location("inventory_table", REPO / "scripts" / "inventory_table.py")
-inventory_table = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(inventory_table)
+from ansible_collections.apigw.sysupgrade.tests.unit.scripts.load_script import REPO, load
+
+inventory_table = load("inventory_table")
 
 
 def test_readme_table_is_current():
