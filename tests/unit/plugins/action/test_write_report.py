@@ -139,15 +139,18 @@ def test_every_phase_that_ran_links_a_real_log_in_the_run_folder(tmp_path):
 
 
 def test_the_index_is_rebuilt_from_every_run_folder(tmp_path):
+    import datetime
     import json
     for name in ("20261201T140000Z-test_upgrade", "20261201T140500Z-apply"):
         rep = dict(_timed_report(), playbook=name.split("-", 1)[1], generated=name[:16])
         wr.write_report(rep, str(tmp_path / name), [SECRET])
-    paths = wr.write_index(str(tmp_path), [SECRET])
+    # one "now" for both builds: the forecast starts at now, and two builds a second apart differ
+    now = datetime.datetime(2026, 12, 1, 15, 0, tzinfo=datetime.timezone.utc)
+    paths = wr.write_index(str(tmp_path), [SECRET], now=now)
     first = (tmp_path / "index.json").read_text()
     index = json.loads(first)
     assert [r["id"] for r in index["runs"]] == ["20261201T140000Z-test_upgrade", "20261201T140500Z-apply"]
     assert stat.S_IMODE(os.stat(paths["index.json"]).st_mode) == 0o600 and os.path.isfile(paths["index.html"])
-    wr.write_index(str(tmp_path), [SECRET])
+    wr.write_index(str(tmp_path), [SECRET], now=now)
     again = json.loads((tmp_path / "index.json").read_text())
     assert dict(again, updated=None) == dict(index, updated=None)  # idempotent

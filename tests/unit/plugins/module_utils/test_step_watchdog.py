@@ -109,9 +109,12 @@ def _alive(pid):
 
 
 def _started_watchdog(code, timeout=30):
-    argv = step_watchdog.watchdog_argv(py(code), timeout, False, grace=1)
+    # The step says when it runs, and the test waits for that line (an event, not a clock): the
+    # watchdog sets its signal handlers as soon as it has started the step, long before the step's
+    # interpreter is up and prints.
+    argv = step_watchdog.watchdog_argv(py("print('started', flush=True); " + code), timeout, False, grace=1)
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    time.sleep(0.5)     # let it start the command and install its handlers
+    assert proc.stdout.readline() == "started\n"
     return proc
 
 
