@@ -190,16 +190,18 @@ def apply_verification(processes, topology, topology_host, new_install_dir, anm_
     return {"status": "FAILED" if problems else "PASSED", "problems": problems}
 
 
-def apply_refusals(play_hosts, hostvars, readiness, inputs, domain, command_prefix="ansible-playbook ",
+def apply_refusals(records, readiness, inputs, domain, command_prefix="ansible-playbook ",
                    limit="", inventory_sources=None, anm_url=None, version=None, drift=None):
-    """Every reason this run must not start, in the order an operator fixes them; [] to go on."""
+    """Every reason this run must not start, in the order an operator fixes them; [] to go on.
+    RECORDS: the run records of this play's nodes (filter run_records)."""
     refusals = []
+    play_hosts = [record["host"] for record in records or []]
     prefix = (command_prefix or "ansible-playbook").strip() + " "
     sources = ", ".join(inventory_sources or []) or "the inventory"
-    for host in play_hosts:
-        errors = ((hostvars[host].get("_apigw_inputs_spec") or {}).get("argument_errors")) or []
+    for record in records or []:
+        errors = record["gates"]["argument_errors"]
         if errors:
-            refusals.append("%s: %s (set them in %s; nothing was stopped)" % (host, "; ".join(errors), sources))
+            refusals.append("%s: %s (set them in %s; nothing was stopped)" % (record["host"], "; ".join(errors), sources))
     if readiness.get("not_ready"):
         refusals.append("Not every node of the domain is ready for apply, so nothing was stopped or applied: %s. "
                         "Fix them and rerun %sapigw.sysupgrade.test_upgrade until every node passes."
@@ -210,39 +212,86 @@ def apply_refusals(play_hosts, hostvars, readiness, inputs, domain, command_pref
                         "does not include it. Nothing was changed. Apply it first: %sapigw.sysupgrade.apply "
                         "--limit %s" % (first, domain.get("first_anm_topology_host"), limit or "", prefix, first))
     refusals.extend((inputs or {}).get("refusals") or [])
-    for host in play_hosts:
-        problem = anm_problem(hostvars[host].get("_apigw_first_anm_check"), anm_url, version, first)
+    for record in records or []:
+        problem = anm_problem(record["gates"]["first_anm_check"], anm_url, version, first)
         if problem:
-            refusals.append("%s: %s Nothing was stopped." % (host, problem))
+            refusals.append("%s: %s Nothing was stopped." % (record["host"], problem))
     refusals.extend((drift or {}).get("refusals") or [])
     return refusals
 
 
-def hosts_lost(hosts, hostvars):
-    """Hosts this run lost while working on them (apigw_node_unreachable), for the summary."""
-    return [h for h in hosts or [] if hostvars[h].get("apigw_node_unreachable")]
+def hosts_lost(records):
+    """The nodes this run lost while working on them (their record's flag lost), for the summary."""
+    return [record["host"] for record in records or [] if record["flags"]["lost"]]
 
 
-def stopped_without_service(hosts, hostvars, applied_before=None):
-    """Hosts whose old installation this run stopped (apigw_stop_old) and that are not applied
+def stopped_without_service(records, applied_before=None):
+    """The nodes whose old installation this run stopped (phase STOP-OLD) and that are not applied
     and verified, nor rolled back by the rolling apply: they run neither installation now."""
     applied = set(applied_before or [])
     out = []
-    for host in hosts or []:
-        hv = hostvars[host]
-        if not hv.get("apigw_stop_old") or host in applied:
+    for record in records or []:
+        if not record["phases"]["STOP-OLD"]["result"] or record["host"] in applied:
             continue
-        if (hv.get("apigw_verify") or {}).get("status") == "PASSED":
+        if record["phases"]["VERIFY"]["status"] == "PASSED":
             continue
-        if ((hv.get("apigw_zdu") or {}).get("ROLLBACK") or {}).get("result") == "PASSED":
+        if (record["rolling"].get("ROLLBACK") or {}).get("result") == "PASSED":
             continue  # the rolling apply's rollback started its old installation again
-        out.append(host)
+        out.append(record["host"])
     return out
+
+
+def first_anm_install(record, readiness):
+    """-> {host, applied, install_dir, new_install_dir, old_install_dir} of the first Admin Node
+    Manager (RECORD: its run record): INSTALL_DIR is the installation it runs now, the new one once
+    applied (READINESS: filter apply_readiness), else the old one."""
+    host = record["host"]
+    applied = host in ((readiness or {}).get("applied") or [])
+    settings = record["settings"]
+    return {"host": host, "applied": applied,
+            "install_dir": settings["new_install_dir"] if applied else settings["old_install_dir"],
+            "new_install_dir": settings["new_install_dir"], "old_install_dir": settings["old_install_dir"]}
+
+
+def anm_trust_pin(validate_certs, ca_path="", pin=""):
+    """The certificate pin a node's call to the first Admin Node Manager trusts, or '' for none: a
+    CA file the operator gave wins, no check (validate_certs false) has nothing to pin, else the pin
+    of the certificate that Admin Node Manager serves on its own node (empty before it is read)."""
+    if ca_path or not _true(validate_certs):
+        return ""
+    return str(pin or "")
+
+
+def _true(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def failure_advice(message):
     """The remediation for a documented sysupgrade message inside a failure, or ''."""
     return remediation_for(message) or ""
+
+
+def node_failure(message):
+    """What a node's run record keeps of a failed task: its message, then the vendor's remedy when
+    the message is a documented one."""
+    message = str(message if message is not None else "failed")
+    advice = failure_advice(message)
+    return "%s %s" % (message, advice) if advice else message
+
+
+def apply_stop_message(host, failure, down, first_anm=False):
+    """Why apply.yml stops after HOST failed, which nodes now serve nothing (DOWN: filter
+    stopped_without_service), and the two ways on."""
+    lines = ["Apply failed on %s%s: %s" % (host, " (the first Admin Node Manager)" if first_anm else "", failure)]
+    if down:
+        lines.append("The old installation is stopped and the new one is not running on %s: %s nothing now."
+                     % (", ".join(down), "that node serves" if len(down) == 1 else "these nodes serve"))
+    lines.append("To go on, fix the cause and rerun the same apply (applied nodes are skipped; a run without a "
+                 "terminal also needs -e apigw_apply_confirmed=true). To go back to the old installation "
+                 "instead: apigw.sysupgrade.rollback (its ROLLBACK column says what else needs a restore).")
+    return " ".join(lines)
 
 
 class FilterModule(object):
@@ -254,6 +303,10 @@ class FilterModule(object):
             "apply_verification": apply_verification,
             "apply_refusals": apply_refusals,
             "failure_advice": failure_advice,
+            "node_failure": node_failure,
+            "first_anm_install": first_anm_install,
+            "anm_trust_pin": anm_trust_pin,
+            "apply_stop_message": apply_stop_message,
             "hosts_lost": hosts_lost,
             "stopped_without_service": stopped_without_service,
         }

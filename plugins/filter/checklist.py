@@ -86,19 +86,19 @@ def post_upgrade_summary(steps, content=None):
     return {"status": status, "changed": bool(changes), "changes": changes, "notes": notes, "problems": problems}
 
 
-def post_upgrade_changes(hosts, hostvars):
+def post_upgrade_changes(records):
     """"node: change" lines for every change the after-upgrade steps made this run, in host order."""
-    return ["%s: %s" % (host, change) for host in hosts or []
-            for change in ((hostvars.get(host) or {}).get("apigw_post_upgrade_result") or {}).get("changes") or []]
+    return ["%s: %s" % (record["host"], change) for record in records or []
+            for change in (record["phases"]["POST-UPGRADE"]["result"] or {}).get("changes") or []]
 
 
-def content_report(hosts, hostvars):
+def content_report(records):
     """The domain's content differences for the report: each distinct difference once, with the nodes
     that saw it, flagged ones first; the notes (quota reset, what was not compared) once each.
     None when no node compared its content in this run."""
     diffs, notes, compared = {}, [], []
-    for host in hosts or []:
-        diff = (hostvars.get(host) or {}).get("apigw_content_diff")
+    for record in records or []:
+        host, diff = record["host"], record["content_diff"]
         if not diff:
             continue
         compared.append(host)

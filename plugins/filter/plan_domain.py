@@ -15,14 +15,14 @@ __metaclass__ = type
 from ansible.errors import AnsibleFilterError
 
 
-def _host_record(result, hostvars):
-    """One node's facts, from one item of the topology_info loop delegated to every node."""
+def _host_record(result, settings):
+    """One node's facts, from one item of the topology_info loop delegated to every node, and its
+    inventory settings (the ``settings`` of its run record)."""
     name = result.get("item")
-    host = hostvars[name]
     return {
         "inventory_host": name,
-        "topology_host": host.get("apigw_topology_host"),
-        "anm_host_setting": host.get("apigw_anm_host") or "",
+        "topology_host": settings.get("topology_host"),
+        "anm_host_setting": settings.get("anm_host") or "",
         "read_ok": not result.get("failed") and not result.get("unreachable") and "hosts" in result,
         "read": result,
     }
@@ -80,8 +80,10 @@ def _anm_host_setting(records, anm_hosts, errors):
     return value
 
 
-def plan_domain(read_results, hostvars, unreachable=None):
-    """Return the domain plan for the hosts of group apigw; see plan_domain.yml."""
+def plan_domain(read_results, run_records, unreachable=None):
+    """Return the domain plan for the hosts of group apigw; see plan_domain.yml. RUN_RECORDS: the
+    nodes' run records (filter run_records), for their settings."""
+    settings = dict((r["host"], r["settings"]) for r in run_records or [])
     if not isinstance(read_results, (list, tuple)) or not all(
             isinstance(r, dict) and r.get("item") for r in read_results):
         raise AnsibleFilterError(
@@ -92,7 +94,7 @@ def plan_domain(read_results, hostvars, unreachable=None):
     read_results = list(read_results) + [
         {"item": name, "unreachable": True} for name in (unreachable or [])
         if name not in [r["item"] for r in read_results]]
-    records = [_host_record(result, hostvars) for result in read_results]
+    records = [_host_record(result, settings.get(result["item"]) or {}) for result in read_results]
     errors = []
     topology = _first_good_read(records)
     plan = {
@@ -131,7 +133,7 @@ def plan_domain(read_results, hostvars, unreachable=None):
     if setting:
         first_topology = setting
     elif old_first:
-        first_topology = hostvars[old_first].get("apigw_topology_host")
+        first_topology = settings[old_first].get("topology_host")
     elif len(anm_hosts) == 1:
         first_topology = anm_hosts[0]
     else:

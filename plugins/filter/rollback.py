@@ -61,7 +61,7 @@ def _upgrade_warnings(result):
     return [str(w) for w in upgrade.get("warnings") or []]
 
 
-def _restores(result, hv):
+def _restores(result, settings):
     """What apply changed, or changes, outside the new installation on this node."""
     out = []
     for warning in _upgrade_warnings(result):
@@ -71,20 +71,20 @@ def _restores(result, hv):
             path = found.group(1) if found else ""
             out.append({
                 "kind": "activemq", "paths": [path] if path else [],
-                "by_rollback": bool(path) and _true(hv.get("apigw_backup", True)),
+                "by_rollback": bool(path) and _true(settings["backup"]),
                 "message": "the new installation uses the ActiveMQ data in %s, outside the old installation, and "
                            "may leave it unusable by the old one (upgrade_errors.md, 'ActiveMQ directory not under "
                            "API Gateway installation directory'): restore it from the backup taken before apply"
                            % (path or "a folder outside the installation")})
-        elif entry.get("id") == "jdbc-drivers" and not _true(hv.get("apigw_skip_db_upgrade", False)):
+        elif entry.get("id") == "jdbc-drivers" and not _true(settings["skip_db_upgrade"]):
             found = _DB_LIST.search(warning)
             out.append({
                 "kind": "database", "paths": [], "by_rollback": False,
                 "message": "apply upgrades the OAuth/KPS tables in the external databases %s (upgrade_script.md, "
                            "apply; apigw_skip_db_upgrade is false): restore them from a database backup taken "
                            "before apply" % (found.group(1) if found else "of the old installation")})
-    if not _true(hv.get("apigw_no_cassandra", False)):
-        where = "%s:%s" % (hv.get("apigw_cassandra_host") or "localhost", hv.get("apigw_cassandra_port") or 9042)
+    if not _true(settings["no_cassandra"]):
+        where = "%s:%s" % (settings["cassandra_host"] or "localhost", settings["cassandra_port"] or 9042)
         out.append({
             "kind": "cassandra", "paths": [], "by_rollback": False,
             "message": "apply sends data to the Apache Cassandra at %s (upgrade_script.md, --cass_host: 'will "
@@ -99,21 +99,22 @@ def _true(value):
     return bool(value)
 
 
-def rollback_ledger(hosts, statuses, hostvars, planned=None):
+def rollback_ledger(records, statuses, planned=None):
     """-> {host: {state: RESTART|RESTORE|UNKNOWN, applied, restores: [{kind, paths, by_rollback,
-    message}], message}}. ``planned``: hosts taken as applied (an apply about to run on them)."""
+    message}], message}} for the nodes of RECORDS (their run records: the settings part).
+    ``planned``: hosts taken as applied (an apply about to run on them)."""
     found = _by_host(statuses)
     planned = set(planned or [])
     ledger = {}
-    for host in hosts or []:
+    for record in records or []:
+        host = record["host"]
         result = found.get(host) or {}
-        hv = hostvars[host] if host in hostvars else {}
         if not _readable(result):
             ledger[host] = {"state": UNKNOWN, "applied": None, "restores": [],
                             "message": "its sysupgrade status could not be read: %s" % (result.get("msg") or "no answer")}
             continue
         applied = _apply_started(result) or host in planned
-        restores = _restores(result, hv) if applied else []
+        restores = _restores(result, record["settings"]) if applied else []
         if restores:
             message = "rolling back needs a restore: " + "; ".join(r["message"] for r in restores)
         elif applied:

@@ -24,7 +24,6 @@ __metaclass__ = type
 import re
 import time
 
-MODES = ("standard", "rolling")
 # upgrade_zdu_overview.md, the note at the top of the page, word for word.
 ZDU_CONDITION = ("Use the ZDU sample scripts only for upgrading from API Gateway 7.5.2 or later to 7.7 "
                  "when Cassandra contains all the shared data.")
@@ -54,16 +53,15 @@ def _version_tuple(text):
 
 
 def rolling_refusals(mode, old_version, no_cassandra=False, disable_tasks="", enable_tasks="",
-                     confirm_each=False, under_awx=False, serial=1):
+                     confirm_each=False, under_awx=False, serial=1, hooks=""):
     """-> the reasons this run may not start in MODE (empty: it may).
 
-    Checked before anything changes anywhere; each reason names the variable to change.
+    Checked before anything changes anywhere; each reason names the variable to change. HOOKS
+    (apigw_lb_hooks): the shipped hooks, which give every kind a task file.
     """
-    mode = str(mode or "")
-    if mode not in MODES:
-        return ["apigw_apply_mode=%s: choose standard (the vendor's procedure: the old installation stops "
-                "on every node first) or rolling (zero downtime, one node at a time)." % mode]
-    if mode != "rolling":
+    # Any other mode than rolling is the standard one here: apigw_apply_mode's choices in the apply
+    # role's argument spec refuse an unknown one, among the gates' argument errors.
+    if str(mode or "") != "rolling":
         return []
     out = []
     version = _version_tuple(old_version)
@@ -78,7 +76,7 @@ def rolling_refusals(mode, old_version, no_cassandra=False, disable_tasks="", en
         out.append("apigw_apply_mode=rolling: apigw_no_cassandra is set, so Cassandra does not hold the shared "
                    "data. The vendor says: \"%s\" %s Use the standard apply." % (ZDU_CONDITION, ZDU_SOURCE))
     missing = [name for name, value in (("apigw_lb_disable_tasks", disable_tasks),
-                                        ("apigw_lb_enable_tasks", enable_tasks)) if not value]
+                                        ("apigw_lb_enable_tasks", enable_tasks)) if not (value or hooks)]
     if missing:
         out.append("apigw_apply_mode=rolling needs the load balancer hooks that take each node out of service "
                    "and back: set %s (task files), or apigw_lb_hooks=haproxy or http for the ones this "
@@ -91,6 +89,21 @@ def rolling_refusals(mode, old_version, no_cassandra=False, disable_tasks="", en
                    "job per node (--limit) with a workflow approval node between them (docs/awx.md), or unset "
                    "apigw_rolling_confirm_each.")
     return out
+
+
+HOOK_KINDS = ("disable", "enable", "sessions")
+
+
+def lb_hook(kind, disable_tasks="", enable_tasks="", sessions_tasks="", hooks=""):
+    """-> {file, shipped}: what runs the load balancer hook KIND (disable, enable or sessions) for
+    a node: the task file the user named for it (apigw_lb_<kind>_tasks) wins; else (shipped true)
+    the shipped role of apigw_lb_hooks (haproxy or http) runs its tasks file KIND; neither: no hook."""
+    if kind not in HOOK_KINDS:
+        raise ValueError("lb_hook: the hook must be one of %s, got %r" % (", ".join(HOOK_KINDS), kind))
+    named = {"disable": disable_tasks, "enable": enable_tasks, "sessions": sessions_tasks}[kind]
+    if named:
+        return {"file": str(named), "shipped": False}
+    return {"file": "", "shipped": bool(hooks)}
 
 
 def drain_verdict(sessions, since, timeout, now=None):
@@ -208,16 +221,17 @@ def _table(nodes):
     return [sep, fmt(header), sep] + [fmt(line) for line in body] + [sep]
 
 
-def zdu_report(hosts, hostvars, completed=None, refused=False, now=None):
+def zdu_report(run_records, completed=None, refused=False, now=None):
     """-> {status, code, nodes, table, mixed, notes} for a rolling apply run.
 
-    HOSTS: the domain's inventory hosts in order; HOSTVARS: each host's ``apigw_zdu`` record;
+    RUN_RECORDS: the domain's nodes' run records in inventory order (their ``rolling`` part);
     COMPLETED: {host: [steps]} from the nodes' status (filter completed_steps); REFUSED: the gates
     refused the run (FATAL_ERROR: nothing ran).
     """
     now = time.time() if now is None else float(now)
     completed = completed or {}
-    records = dict((h, (hostvars.get(h) or {}).get("apigw_zdu") or {}) for h in hosts)
+    hosts = [record["host"] for record in run_records or []]
+    records = dict((record["host"], record["rolling"]) for record in run_records or [])
     nodes = [_node(h, records[h], completed.get(h)) for h in hosts]
     failing = [n for n in nodes if n["status"] != "SUCCESS"]
     if refused:
@@ -247,6 +261,7 @@ class FilterModule(object):
     def filters(self):
         return {
             "rolling_refusals": rolling_refusals,
+            "lb_hook": lb_hook,
             "drain_verdict": drain_verdict,
             "rolling_probe_problems": rolling_probe_problems,
             "zdu_mark": zdu_mark,

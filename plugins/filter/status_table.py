@@ -20,10 +20,10 @@ def _cells(result):
     return [result["current_status"], result.get("next_step") or "-"]
 
 
-def status_table(hosts, hostvars, register="apigw_status"):
-    """Lines of an aligned table, a header first."""
-    rows = [HEADER] + [[host, str(hostvars[host].get("apigw_topology_host") or "")]
-                       + _cells(hostvars[host].get(register)) for host in hosts]
+def status_table(records):
+    """Lines of an aligned table, a header first, from the nodes' run records (their status)."""
+    rows = [HEADER] + [[record["host"], str(record["settings"]["topology_host"] or "")]
+                       + _cells(record["status"]) for record in records]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER) - 1)]
     return [" | ".join([row[i].ljust(widths[i]) for i in range(len(widths))] + [row[-1]]).rstrip() for row in rows]
 

@@ -67,7 +67,7 @@ notes:
 EXAMPLES = r"""
 - name: Write the report
   apigw.sysupgrade.write_report:
-    report: "{{ apigw_report }}"
+    report: "{{ __apigw_report }}"
     dest: "apigw-reports/{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}"
     # apigw_admin_password, apigw_domain_passphrase and apigw_cassandra_password are masked by
     # default (secret_vars); name any other secret variable here.

@@ -22,8 +22,8 @@ try:  # lxml is a controller requirement (requirements/controller.txt)
 except ImportError:
     HAS_LXML = False
 
-from ansible_collections.apigw.sysupgrade.plugins.filter.phase_report import format_seconds
-from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.report_render import _md_escape
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.run_summary import format_seconds
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.report_render import md_escape
 
 # Idle time between runs longer than this is cut out of the time axis and drawn as a break: a
 # campaign spans hours or days, its runs minutes; drawn to scale, the bars would be slivers.
@@ -401,7 +401,7 @@ def render_index_html(index):
 
 
 def _md(text):
-    return _md_escape("" if text is None else text)
+    return md_escape("" if text is None else text)
 
 
 def render_index_markdown(index):

@@ -20,11 +20,11 @@ try:  # lxml is a controller requirement (requirements/controller.txt); say so c
 except ImportError:
     HAS_LXML = False
 
-from ansible_collections.apigw.sysupgrade.plugins.filter import phase_report
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import run_summary
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import lookup
 
 # The phase table's columns, in order: the phases the summary reports, then the ROLLBACK column.
-PHASES = phase_report.PHASES + (phase_report.ROLLBACK,)
+PHASES = run_summary.PHASES + (run_summary.ROLLBACK,)
 
 
 def _phases(report):
@@ -38,8 +38,8 @@ SEPARATOR = " \u00b7 "
 
 def cell_links(cell):
     """A cell's parts as (text, href): the duration links to the phase's log, or, when the time is
-    unknown, a "log" part does; (phase_report.cell_parts says what the parts are)."""
-    parts = [(text, None) for text in phase_report.cell_parts(cell)]
+    unknown, a "log" part does; (run_summary.cell_parts says what the parts are)."""
+    parts = [(text, None) for text in run_summary.cell_parts(cell)]
     log = cell.get("log")
     if log and cell.get("seconds") is not None:
         parts[1] = (parts[1][0], log)
@@ -49,7 +49,7 @@ def cell_links(cell):
 
 
 def _md_cell(cell):
-    return SEPARATOR.join(_md_escape("[%s](%s)" % (text, href) if href else text) for text, href in cell_links(cell))
+    return SEPARATOR.join(md_escape("[%s](%s)" % (text, href) if href else text) for text, href in cell_links(cell))
 
 
 def html_cell(phase, cell):
@@ -100,7 +100,7 @@ def render_json(report):
 ZDU_PHASES = ("EXPORT", "UPGRADE", "PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
 
 
-def _md_escape(text):
+def md_escape(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
@@ -111,15 +111,15 @@ def render_markdown(report):
              "| NODE | " + " | ".join(phases) + " |", "|---" * (len(phases) + 1) + "|"]
     for row in report.get("rows") or []:
         cells = [_md_cell(row["phases"].get(p, {})) for p in phases]
-        lines.append("| %s | %s |" % (_md_escape(row["host"]), " | ".join(cells)))
+        lines.append("| %s | %s |" % (md_escape(row["host"]), " | ".join(cells)))
     zdu = report.get("zdu") or {}
     if zdu:
         lines += ["", "## Zero-downtime summary: %s (%s)" % (zdu.get("status", ""), zdu.get("code", "")), "",
                   "| NODE | " + " | ".join(ZDU_PHASES) + " |", "|---" * (len(ZDU_PHASES) + 1) + "|"]
         for node in zdu.get("nodes") or []:
-            lines.append("| %s | %s |" % (_md_escape(node["host"]), " | ".join(
-                _md_escape(node["cells"].get(p, "*")) for p in ZDU_PHASES)))
-        lines += [""] + ["%s" % _md_escape(n) for n in zdu.get("notes") or []]
+            lines.append("| %s | %s |" % (md_escape(node["host"]), " | ".join(
+                md_escape(node["cells"].get(p, "*")) for p in ZDU_PHASES)))
+        lines += [""] + ["%s" % md_escape(n) for n in zdu.get("notes") or []]
     lines += ["", "## Issues", ""]
     issues = enrich_issues(report)
     if not issues:
@@ -127,7 +127,7 @@ def render_markdown(report):
     for i in issues:
         lines.append("- **%s** %s / %s / %s: %s" % (
             i.get("severity", "").upper(), i.get("host"), i.get("phase"), i.get("check", ""),
-            _md_escape(i.get("message", ""))))
+            md_escape(i.get("message", ""))))
         if i["remediation"]:
             lines.append("  - Remediation: %s" % i["remediation"])
     lines += ["", "## Resume", ""]

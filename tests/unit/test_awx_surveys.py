@@ -23,6 +23,8 @@ PLAYBOOK_OF = {"test_upgrade.json": "test_upgrade.yml", "apply.json": "apply.yml
 # How a role is pulled in: include_role/import_role name, a play's roles entry, a meta dependency.
 # A templated name ("apigw.sysupgrade.lb_{{ apigw_lb_hooks }}") stands for every role it can name.
 ROLE_REF = re.compile(r"""(?:name|role):\s*["']?apigw\.sysupgrade\.(\w*)(\{\{)?""")
+# A playbook imported by another (the opening playbooks domain.yml and inventory.yml).
+PLAYBOOK_REF = re.compile(r"""import_playbook:\s*["']?([\w.]+\.yml)""")
 
 # The argument spec types that accept what AWX sends for each survey question type.
 TEXT_TYPES = {"str", "path", "raw"}
@@ -43,9 +45,14 @@ def load_yaml(path):
 def roles_run_by(playbook):
     """Every role of this collection that ``playbook`` runs, directly or through other roles."""
     known = {p.name for p in ROLES.iterdir() if p.is_dir()}
-    found, todo = set(), [playbook.read_text()]
+    found, todo, imported = set(), [playbook.read_text()], {playbook.name}
     while todo:
-        for name, templated in ROLE_REF.findall(todo.pop()):
+        text = todo.pop()
+        for name in PLAYBOOK_REF.findall(text):
+            if name not in imported:
+                imported.add(name)
+                todo.append((playbook.parent / name).read_text())
+        for name, templated in ROLE_REF.findall(text):
             for role in sorted(r for r in known if (r.startswith(name) if templated else r == name)):
                 if role not in found:
                     found.add(role)
@@ -142,9 +149,10 @@ def survey_problems(survey_name, survey, options):
 
 
 def required_missing(survey, options):
+    # An "__apigw_" option is an internal role's input, which the collection's own roles set.
     asked = {q["variable"] for q in survey["spec"]}
     return sorted(name for name, specs in options.items()
-                  if name not in asked and any(o.get("required") for _w, o in specs))
+                  if name not in asked and not name.startswith("__") and any(o.get("required") for _w, o in specs))
 
 
 @pytest.fixture(scope="module", params=sorted(PLAYBOOK_OF))

@@ -1,5 +1,8 @@
 """apply's decisions: readiness from the parsed status, inputs proven before anything stops, what an
 Admin Node Manager check means, verification, and which nodes serve nothing after a failure."""
+import pytest
+
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import (
     anm_problem, apply_inputs, apply_readiness, apply_refusals, apply_verification, failure_advice,
     hosts_lost, stopped_without_service)
@@ -88,9 +91,10 @@ def test_refusals_in_order_with_missing_variables_first():
     hostvars = {"node2": {"_apigw_inputs_spec": {"argument_errors": ["missing required arguments: apigw_domain_passphrase"]}}}
     readiness = {"not_ready": ["node3: status is ..."], "applied": []}
     inputs = {"refusals": ["login refused"]}
-    out = apply_refusals(["node2"], hostvars, readiness, inputs,
+    out = apply_refusals(run_records(["node2"], hostvars), readiness, inputs,
                          {"first_anm_inventory_host": "node1", "first_anm_topology_host": "NodeA"},
-                         command_prefix="ansible-playbook -i inv.yml ", limit="node2", inventory_sources=["/x/inv.yml"])
+                         command_prefix="ansible-playbook -i inv.yml ", limit="node2",
+                         inventory_sources=["/x/inv.yml"])
     assert out[0] == ("node2: missing required arguments: apigw_domain_passphrase (set them in /x/inv.yml; "
                       "nothing was stopped)")
     assert out[1].startswith("Not every node of the domain is ready for apply") and \
@@ -101,8 +105,8 @@ def test_refusals_in_order_with_missing_variables_first():
 
 
 def test_no_refusal_when_all_is_well():
-    assert apply_refusals(["node1"], {"node1": {}}, {"not_ready": [], "applied": []}, {"refusals": []},
-                          {"first_anm_inventory_host": "node1"}) == []
+    assert apply_refusals(run_records(["node1"], {"node1": {}}), {"not_ready": [], "applied": []},
+                          {"refusals": []}, {"first_anm_inventory_host": "node1"}) == []
 
 
 URL = "https://NodeA:8090"
@@ -141,16 +145,16 @@ def test_verification():
 
 
 def test_nodes_without_service_after_a_failure():
-    hostvars = {"node1": {"apigw_stop_old": {"changed": True}, "apigw_verify": {"status": "PASSED"}},
-                "node2": {"apigw_stop_old": {"changed": True}, "apigw_verify": {"status": "FAILED"}},
-                "node3": {"apigw_stop_old": {"changed": True}},
+    hostvars = {"node1": {"__apigw_stop_old": {"changed": True}, "__apigw_verify": {"status": "PASSED"}},
+                "node2": {"__apigw_stop_old": {"changed": True}, "__apigw_verify": {"status": "FAILED"}},
+                "node3": {"__apigw_stop_old": {"changed": True}},
                 "node4": {}}
-    assert stopped_without_service(["node1", "node2", "node3", "node4"], hostvars, []) == ["node2", "node3"]
-    assert stopped_without_service(["node3"], hostvars, ["node3"]) == []
+    assert stopped_without_service(run_records(["node1", "node2", "node3", "node4"], hostvars), []) == ["node2", "node3"]
+    assert stopped_without_service(run_records(["node3"], hostvars), ["node3"]) == []
 
 
 def test_lost_hosts_and_advice():
-    assert hosts_lost(["a", "b"], {"a": {"apigw_node_unreachable": True}, "b": {}}) == ["a"]
+    assert hosts_lost(run_records(["a", "b"], {"a": {"__apigw_node_unreachable": True}, "b": {}})) == ["a"]
     assert "apigw_domain_passphrase" in failure_advice("ERROR: Node Manager error: Failed to sign CSR for service. None")
     assert failure_advice("something undocumented") == ""
 
@@ -173,8 +177,8 @@ def test_results_registered_with_failed_when_false_still_count_as_failed():
 def test_a_node_that_cannot_trust_the_applied_first_anm_refuses_the_run():
     check = {"failure_kind": "certificate", "msg": "not the pinned one", "failed": False}
     hostvars = {"node2": {"_apigw_first_anm_check": check}, "node3": {"_apigw_first_anm_check": {"product_version": "7.7"}}}
-    out = apply_refusals(["node2", "node3"], hostvars, {"not_ready": [], "applied": ["node1"]}, {"refusals": []},
-                         {"first_anm_inventory_host": "node1"}, anm_url=URL, version="7.7")
+    out = apply_refusals(run_records(["node2", "node3"], hostvars), {"not_ready": [], "applied": ["node1"]},
+                         {"refusals": []}, {"first_anm_inventory_host": "node1"}, anm_url=URL, version="7.7")
     assert len(out) == 1
     assert out[0].startswith("node2: The first Admin Node Manager's certificate at https://NodeA:8090 was refused")
     assert out[0].endswith("Nothing was stopped.")
@@ -193,6 +197,51 @@ def test_refusals_end_with_the_drift_refusal():
     readiness = {"applied": [], "ready": ["node1"], "not_ready": [], "reasons": {}}
     domain = {"first_anm_inventory_host": "node1", "first_anm_topology_host": "NodeA"}
     hostvars = {"node1": {}}
-    assert refusals(["node1"], hostvars, readiness, {}, domain) == []
-    assert refusals(["node1"], hostvars, readiness, {}, domain, drift={"refusals": ["changed since export"]}) == [
+    assert refusals(run_records(["node1"], hostvars), readiness, {}, domain) == []
+    assert refusals(run_records(["node1"], hostvars), readiness, {}, domain, drift={"refusals": ["changed since export"]}) == [
         "changed since export"]
+
+
+def test_a_node_failure_keeps_the_message_and_adds_the_vendors_remedy_when_documented():
+    from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import node_failure
+    documented = "ERROR: Node Manager error: Failed to sign CSR for service. None"
+    assert node_failure(documented) == documented + " " + failure_advice(documented)
+    assert "apigw_domain_passphrase" in node_failure(documented)
+    assert node_failure("something undocumented") == "something undocumented"
+    assert node_failure(None) == "failed"
+
+
+def test_the_stop_message_names_the_node_the_nodes_down_and_both_ways_on():
+    from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import apply_stop_message
+    one = apply_stop_message("node3", "node3 became unreachable", ["node3"])
+    assert one.startswith("Apply failed on node3: node3 became unreachable The old installation")
+    assert "not running on node3: that node serves nothing now." in one
+    many = apply_stop_message("node1", "boom", ["node1", "node2"], first_anm=True)
+    assert many.startswith("Apply failed on node1 (the first Admin Node Manager): boom")
+    assert "on node1, node2: these nodes serve nothing now." in many
+    none = apply_stop_message("node2", "boom", [])
+    assert "serve" not in none.split("boom")[1].split("To go on")[0]
+    for text in (one, many, none):
+        assert "rerun the same apply" in text and "apigw.sysupgrade.rollback" in text
+
+
+def test_the_first_anm_is_read_in_the_installation_it_runs_now():
+    from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import first_anm_install
+    [record] = run_records(["node1"], {"node1": {"apigw_old_install_dir": "/opt/old", "apigw_new_install_dir": "/opt/new"}})
+    before = first_anm_install(record, {"applied": [], "ready": ["node1"]})
+    after = first_anm_install(record, {"applied": ["node1"]})
+    assert (before["applied"], before["install_dir"]) == (False, "/opt/old")
+    assert (after["applied"], after["install_dir"]) == (True, "/opt/new")
+    assert after["new_install_dir"] == "/opt/new" and after["old_install_dir"] == "/opt/old"
+
+
+@pytest.mark.parametrize("validate, ca_path, pin, expected", [
+    (True, "", "ab" * 32, "ab" * 32),  # the pin of the certificate the first ANM serves
+    (True, "/etc/pki/ca.pem", "ab" * 32, ""),  # the operator's CA file wins
+    (False, "", "ab" * 32, ""),  # no check: nothing to pin
+    ("false", "", "ab" * 32, ""),  # as an AWX survey or -e sends it
+    (True, "", None, ""),  # not read yet
+])
+def test_the_trust_of_a_call_to_the_first_anm(validate, ca_path, pin, expected):
+    from ansible_collections.apigw.sysupgrade.plugins.filter.apply_gates import anm_trust_pin
+    assert anm_trust_pin(validate, ca_path, pin) == expected

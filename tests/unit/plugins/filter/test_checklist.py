@@ -1,4 +1,5 @@
 """Group consistency from the pre-flight's fingerprints (upgrade_errors.md, "Inconsistent groups")."""
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import (
     QUOTA_RESET, content_diff, group_consistency, post_upgrade_summary)
 
@@ -113,21 +114,21 @@ def test_content_report_merges_the_nodes_and_puts_flagged_first():
     from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import content_report
     ok = content_diff(snap(), snap(version="7.7"), "7.7")
     dropped = content_diff(snap(), snap(version="7.7", users=("admin",)), "7.7")
-    report = content_report(["node1", "node2", "node3"], {"node1": {"apigw_content_diff": ok},
-                                                          "node2": {"apigw_content_diff": dropped}, "node3": {}})
+    hostvars = {"node1": {"__apigw_content_diff": ok}, "node2": {"__apigw_content_diff": dropped}, "node3": {}}
+    report = content_report(run_records(["node1", "node2", "node3"], hostvars))
     assert report["compared_on"] == ["node1", "node2"]
     first, second = report["differences"]
     assert (first["item"], first["value"], first["nodes"], first["expected"]) == ("names", "operator1", ["node2"], False)
     assert (second["item"], second["nodes"], second["expected"]) == ("product version", ["node1", "node2"], True)
     assert report["notes"] == [QUOTA_RESET]
-    assert content_report(["node1"], {"node1": {}}) is None
+    assert content_report(run_records(["node1"], {"node1": {}})) is None
 
 
 def test_post_upgrade_changes_are_listed_per_node_in_host_order():
     from ansible_collections.apigw.sysupgrade.plugins.filter.checklist import post_upgrade_changes
-    hv = {"node2": {"apigw_post_upgrade_result": {"changes": ["b"]}},
-          "node1": {"apigw_post_upgrade_result": {"changes": ["a1", "a2"]}}, "node3": {}}
-    assert post_upgrade_changes(["node1", "node2", "node3"], hv) == ["node1: a1", "node1: a2", "node2: b"]
+    hv = {"node2": {"__apigw_post_upgrade_result": {"changes": ["b"]}},
+          "node1": {"__apigw_post_upgrade_result": {"changes": ["a1", "a2"]}}, "node3": {}}
+    assert post_upgrade_changes(run_records(["node1", "node2", "node3"], hv)) == ["node1: a1", "node1: a2", "node2: b"]
 
 
 def test_nodes_not_applied_yet_are_expected_missing_from_the_new_topology():

@@ -1,4 +1,5 @@
 """The rollback ledger (what rolling back still takes, per node) and a node's rollback result."""
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.filter.rollback import (
     rollback_ledger, rollback_limit_refusal, rollback_restore_paths, rollback_result, rollback_warning)
 
@@ -16,18 +17,18 @@ def status(host, completed, warnings=(), apply_log=False):
 
 
 def test_not_applied_is_a_plain_restart_whatever_the_upgrade_found():
-    ledger = rollback_ledger(["node1"], [status("node1", ["export", "upgrade"], [AMQ, DB])], {"node1": {}})
+    ledger = rollback_ledger(run_records(["node1"], {"node1": {}}), [status("node1", ["export", "upgrade"], [AMQ, DB])])
     assert ledger["node1"]["state"] == "RESTART" and ledger["node1"]["restores"] == []
     assert ledger["node1"]["applied"] is False
 
 
 def test_applied_without_anything_outside_the_installation_is_a_plain_restart():
-    ledger = rollback_ledger(["node1"], [status("node1", ["export", "upgrade", "apply"])], {"node1": NO_CASS})
+    ledger = rollback_ledger(run_records(["node1"], {"node1": NO_CASS}), [status("node1", ["export", "upgrade", "apply"])])
     assert ledger["node1"]["state"] == "RESTART" and ledger["node1"]["applied"] is True
 
 
 def test_activemq_outside_the_installation_is_restored_by_the_rollback_from_the_backup():
-    ledger = rollback_ledger(["node2"], [status("node2", ["export", "upgrade", "apply"], [AMQ])], {"node2": NO_CASS})
+    ledger = rollback_ledger(run_records(["node2"], {"node2": NO_CASS}), [status("node2", ["export", "upgrade", "apply"], [AMQ])])
     [restore] = ledger["node2"]["restores"]
     assert (ledger["node2"]["state"], restore["kind"], restore["paths"], restore["by_rollback"]) == \
         ("RESTORE", "activemq", ["/data/amq"], True)
@@ -36,14 +37,13 @@ def test_activemq_outside_the_installation_is_restored_by_the_rollback_from_the_
 
 def test_activemq_is_not_restored_by_the_rollback_when_backup_is_off():
     hv = {"node2": dict(NO_CASS, apigw_backup=False)}
-    ledger = rollback_ledger(["node2"], [status("node2", ["export", "upgrade", "apply"], [AMQ])], hv)
+    ledger = rollback_ledger(run_records(["node2"], hv), [status("node2", ["export", "upgrade", "apply"], [AMQ])])
     assert ledger["node2"]["state"] == "RESTORE" and rollback_restore_paths(ledger["node2"]) == []
 
 
 def test_external_databases_need_a_restore_after_an_apply_that_upgraded_them_even_a_failed_one():
     # apply upgrades the databases first: a failed apply (its log, no "apply" completed) counts.
-    ledger = rollback_ledger(["node1"], [status("node1", ["export", "upgrade"], [DB], apply_log=True)],
-                             {"node1": NO_CASS})
+    ledger = rollback_ledger(run_records(["node1"], {"node1": NO_CASS}), [status("node1", ["export", "upgrade"], [DB], apply_log=True)])
     [restore] = ledger["node1"]["restores"]
     assert restore["kind"] == "database" and not restore["by_rollback"]
     assert "jdbc:mysql://127.0.0.1:3306/testdb" in restore["message"]
@@ -51,22 +51,21 @@ def test_external_databases_need_a_restore_after_an_apply_that_upgraded_them_eve
 
 def test_external_databases_left_alone_with_skip_db_upgrade():
     hv = {"node1": dict(NO_CASS, apigw_skip_db_upgrade="true")}
-    ledger = rollback_ledger(["node1"], [status("node1", ["export", "upgrade", "apply"], [DB])], hv)
+    ledger = rollback_ledger(run_records(["node1"], hv), [status("node1", ["export", "upgrade", "apply"], [DB])])
     assert ledger["node1"]["state"] == "RESTART"
 
 
 def test_cassandra_receives_data_during_apply_unless_no_cassandra():
     hv = {"node1": {"apigw_cassandra_host": "cass1", "apigw_cassandra_port": 9142}}
-    ledger = rollback_ledger(["node1"], [status("node1", ["export", "upgrade", "apply"])], hv)
+    ledger = rollback_ledger(run_records(["node1"], hv), [status("node1", ["export", "upgrade", "apply"])])
     [restore] = ledger["node1"]["restores"]
     assert restore["kind"] == "cassandra" and "cass1:9142" in restore["message"]
 
 
 def test_an_unread_node_is_unknown_not_a_plain_restart():
-    ledger = rollback_ledger(["node1", "node2", "node3"],
+    ledger = rollback_ledger(run_records(["node1", "node2", "node3"], {"node1": {}, "node2": {}, "node3": {}}),
                              [{"item": "node1", "unreachable": True, "msg": "timed out"},
-                              {"item": "node2", "failed": True, "msg": "sysupgrade not found"}],
-                             {"node1": {}, "node2": {}, "node3": {}})
+                              {"item": "node2", "failed": True, "msg": "sysupgrade not found"}])
     assert [ledger[h]["state"] for h in ("node1", "node2", "node3")] == ["UNKNOWN"] * 3
     assert "timed out" in ledger["node1"]["message"]
 
@@ -77,15 +76,15 @@ def test_the_gate_names_the_point_of_no_return_only_where_this_apply_crosses_it(
                 status("node3", ["export", "upgrade"])]
     hv = dict((h, NO_CASS) for h in ("node1", "node2", "node3"))
     hosts = ["node1", "node2", "node3"]
-    now = rollback_ledger(hosts, statuses, hv)
-    planned = rollback_ledger(hosts, statuses, hv, planned=hosts)
+    now = rollback_ledger(run_records(hosts, hv), statuses)
+    planned = rollback_ledger(run_records(hosts, hv), statuses, planned=hosts)
     lines = rollback_warning(now, planned, hosts)
     assert len(lines) == 1 and lines[0].startswith("Point of no return on node2: ")
     assert "/data/amq" in lines[0]
 
 
 def test_the_ledger_accepts_a_dict_of_results():
-    ledger = rollback_ledger(["node1"], {"node1": status("node1", [])}, {"node1": {}})
+    ledger = rollback_ledger(run_records(["node1"], {"node1": {}}), {"node1": status("node1", [])})
     assert ledger["node1"]["state"] == "RESTART"
 
 

@@ -1,9 +1,15 @@
 """The rolling (zero-downtime) apply's decisions (plugins/filter/rolling.py), against the vendor's ZDU
 page (upgrade_zdu_overview.md): its conditions, its phases and its return status codes."""
-import pytest
+import pathlib
 
+import pytest
+import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
 
+ROLE = pathlib.Path(__file__).resolve().parents[4] / "roles" / "apply"
 HOOKS = {"disable_tasks": "haproxy", "enable_tasks": "haproxy"}
 
 
@@ -11,9 +17,14 @@ def test_standard_mode_is_never_refused_here():
     assert rolling.rolling_refusals("standard", "7.0", no_cassandra=True) == []
 
 
-def test_unknown_mode_names_the_option_and_the_choices():
-    [reason] = rolling.rolling_refusals("zero", "7.5.3")
-    assert "apigw_apply_mode=zero" in reason and "standard" in reason and "rolling" in reason
+def test_an_unknown_mode_is_refused_once_by_the_argument_spec_naming_the_option_and_the_choices():
+    # One check, in one place: the apply role's argument spec (the gates list its errors); the
+    # rolling filter does not check the mode again.
+    spec = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"]
+    result = ArgumentSpecValidator({"apigw_apply_mode": spec["apigw_apply_mode"]}).validate({"apigw_apply_mode": "zero"})
+    [error] = [str(e) for e in result.errors]
+    assert "apigw_apply_mode" in error and "standard, rolling" in error and "zero" in error
+    assert rolling.rolling_refusals("zero", "7.5.3") == []
 
 
 def test_rolling_accepted_from_752_with_cassandra_and_hooks():
@@ -116,7 +127,7 @@ def node(pre=None, apply_=None, post=None, rollback=None, t=0):
             t += 10
             if result != "RUNNING":
                 record = rolling.zdu_mark(record, phase, result, at=t, message="boom" if result == "FAILED" else "")
-    return {"apigw_zdu": record}, t
+    return {"__apigw_zdu": record}, t
 
 
 def test_zdu_report_success_uses_the_vendors_cells_and_code():
@@ -125,7 +136,7 @@ def test_zdu_report_success_uses_the_vendors_cells_and_code():
     for host in ("node1", "node2", "node3"):
         hv[host], t = node("PASSED", "PASSED", "PASSED", t=t)
     done = dict((h, ["export", "upgrade", "apply"]) for h in hv)
-    report = rolling.zdu_report(["node1", "node2", "node3"], hv, done, now=t + 5)
+    report = rolling.zdu_report(run_records(["node1", "node2", "node3"], hv), done, now=t + 5)
     assert report["status"] == "SUCCESS" and report["code"] == 0
     assert report["title"] == "Summary table (Status.SUCCESS)"
     assert all(n["cells"] == {"EXPORT": "PASSED (0)", "UPGRADE": "PASSED (0)", "PRE-APPLY": "PASSED (0)",
@@ -144,7 +155,7 @@ def test_zdu_report_apply_failed_and_rolled_back():
     hv["node2"], t = node("PASSED", "FAILED", None, "PASSED", t=t)
     hv["node3"] = {}
     completed = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"], "node3": ["export", "upgrade"]}
-    report = rolling.zdu_report(["node1", "node2", "node3"], hv, completed, now=t + 30)
+    report = rolling.zdu_report(run_records(["node1", "node2", "node3"], hv), completed, now=t + 30)
     assert report["status"] == "APPLY_FAILED" and report["code"] == 73
     n2 = report["nodes"][1]
     assert n2["cells"]["APPLY"] == "FAILED (73)" and n2["cells"]["POST-APPLY"] == "*"
@@ -160,7 +171,7 @@ def test_zdu_report_rollback_failed_wins():
     hv = {}
     hv["node1"], t = node("PASSED", "FAILED", None, "FAILED", t=0)
     hv["node2"], t = node("FAILED", None, None, "PASSED", t=t)
-    report = rolling.zdu_report(["node1", "node2"], hv, {}, now=t)
+    report = rolling.zdu_report(run_records(["node1", "node2"], hv), {}, now=t)
     assert report["status"] == "ROLLBACK_FAILED" and report["code"] == 75
     assert report["nodes"][0]["cells"]["ROLLBACK"] == "FAILED (75)"
     assert report["nodes"][1]["cells"]["PRE-APPLY"] == "FAILED (72)"
@@ -168,11 +179,11 @@ def test_zdu_report_rollback_failed_wins():
 
 def test_zdu_report_phase_cut_short_counts_as_failed():
     hv = {"node1": node("PASSED", "RUNNING", t=0)[0]}
-    assert rolling.zdu_report(["node1"], hv, {}, now=50)["nodes"][0]["cells"]["APPLY"] == "FAILED (73)"
+    assert rolling.zdu_report(run_records(["node1"], hv), {}, now=50)["nodes"][0]["cells"]["APPLY"] == "FAILED (73)"
 
 
 def test_zdu_report_refused_run_is_a_fatal_error():
-    report = rolling.zdu_report(["node1"], {"node1": {}}, {"node1": ["export", "upgrade"]}, refused=True, now=0)
+    report = rolling.zdu_report(run_records(["node1"], {"node1": {}}), {"node1": ["export", "upgrade"]}, refused=True, now=0)
     assert report["status"] == "FATAL_ERROR" and report["code"] == 80
     assert report["nodes"][0]["cells"]["EXPORT"] == "PASSED (0)" and report["nodes"][0]["cells"]["APPLY"] == "*"
     assert report["mixed"]["seconds"] == 0.0 and report["notes"] == []
@@ -180,7 +191,7 @@ def test_zdu_report_refused_run_is_a_fatal_error():
 
 def test_zdu_report_durations():
     hv = {"node1": node("PASSED", "PASSED", "PASSED", t=0)[0]}
-    node1 = rolling.zdu_report(["node1"], hv, {}, now=99)["nodes"][0]
+    node1 = rolling.zdu_report(run_records(["node1"], hv), {}, now=99)["nodes"][0]
     assert node1["durations"] == {"PRE-APPLY": 10.0, "APPLY": 10.0, "POST-APPLY": 10.0}
     assert node1["times"]["APPLY"] == {"start": 10.0, "end": 20.0}
 
@@ -189,3 +200,25 @@ def test_status_codes_are_the_vendors():
     assert rolling.STATUS_CODES == {"SUCCESS": 0, "EXPORT_FAILED": 70, "UPGRADE_FAILED": 71, "PRE_APPLY_FAILED": 72,
                                     "APPLY_FAILED": 73, "POST_APPLY_FAILED": 74, "ROLLBACK_FAILED": 75,
                                     "FATAL_ERROR": 80}
+
+
+@pytest.mark.parametrize("kind, named, hooks, expected", [
+    ("disable", {"disable_tasks": "out.yml"}, "haproxy", {"file": "out.yml", "shipped": False}),
+    ("disable", {"enable_tasks": "in.yml"}, "haproxy", {"file": "", "shipped": True}),
+    ("enable", {"enable_tasks": "in.yml"}, "", {"file": "in.yml", "shipped": False}),
+    ("sessions", {"disable_tasks": "out.yml"}, "http", {"file": "", "shipped": True}),
+    ("sessions", {}, "", {"file": "", "shipped": False}),
+])
+def test_the_users_hook_file_wins_over_the_shipped_role(kind, named, hooks, expected):
+    assert rolling.lb_hook(kind, hooks=hooks, **named) == expected
+
+
+def test_an_unknown_hook_is_refused():
+    with pytest.raises(ValueError, match="disable, enable, sessions"):
+        rolling.lb_hook("drain")
+
+
+def test_the_shipped_hooks_satisfy_both_task_files_of_the_rolling_mode():
+    assert rolling.rolling_refusals("rolling", "7.5.3", hooks="http") == []
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", disable_tasks="x.yml", hooks="")
+    assert "apigw_lb_enable_tasks" in reason

@@ -1,7 +1,8 @@
 """What the summary read from the nodes: each batch host's own register plus the delegated loop over
 the nodes outside the play (apply --limit), gathered into one view."""
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import fetched_logs, host_results
 from ansible_collections.apigw.sysupgrade.plugins.filter.summary_nodes import (
-    completed_steps, fetched_logs, host_results, report_logs, summary_statuses)
+    completed_steps, report_logs, summary_statuses)
 
 LOG = "/opt/Axway-7.7/apigateway/upgrade/bin/out/logs/%s.log"
 

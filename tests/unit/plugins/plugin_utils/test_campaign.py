@@ -6,7 +6,7 @@ import pathlib
 import pytest
 
 from ansible_collections.apigw.sysupgrade.plugins.filter import apply_window, phase_clock
-from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign, run_record
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "campaign"
 NOW = datetime.datetime(2026, 12, 1, 15, 0, 0, tzinfo=datetime.timezone.utc)
@@ -140,10 +140,10 @@ def test_phase_clock_records_start_end_and_closes_open_phases():
     closed = phase_clock.phase_clock(record, None, "close", at=120)
     assert closed == {"VERIFY": {"start": 100.0, "end": 112.34}, "POST-UPGRADE": {"start": 113.0, "end": 120.0}}
     assert record["POST-UPGRADE"]["end"] is None  # a copy: the input is unchanged
-    assert phase_clock.phase_timing(None, closed["VERIFY"]) == {
+    assert run_record.phase_timing(None, closed["VERIFY"]) == {
         "start": "1970-01-01T00:01:40Z", "end": "1970-01-01T00:01:52Z", "seconds": 12.3}
     # the step's own timing wins over the clock
-    assert phase_clock.phase_timing({"timing": {"start": 0, "end": 5}}, closed["VERIFY"])["seconds"] == 5.0
+    assert run_record.phase_timing({"timing": {"start": 0, "end": 5}}, closed["VERIFY"])["seconds"] == 5.0
     with pytest.raises(ValueError):
         phase_clock.phase_clock({}, "VERIFY", "begin")
 

@@ -5,6 +5,7 @@ import os
 import pytest
 from lxml import etree, html
 
+from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import report_render as rr
 
 XSD = os.path.join(os.path.dirname(__file__), "..", "..", "data", "junit.xsd")
@@ -138,13 +139,13 @@ def test_html_says_so_when_there_is_nothing_to_list():
 
 def zdu_report():
     from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
-    hv = {"node1": {"apigw_zdu": {}}, "node2": {"apigw_zdu": {}}}
+    hv = {"node1": {"__apigw_zdu": {}}, "node2": {"__apigw_zdu": {}}}
     for phase in ("PRE-APPLY", "APPLY", "POST-APPLY"):
-        hv["node1"]["apigw_zdu"] = rolling.zdu_mark(hv["node1"]["apigw_zdu"], phase, "PASSED", at=10)
-    hv["node2"]["apigw_zdu"] = rolling.zdu_mark(rolling.zdu_mark({}, "PRE-APPLY", "PASSED", at=20), "APPLY", "FAILED", at=30)
-    hv["node2"]["apigw_zdu"] = rolling.zdu_mark(hv["node2"]["apigw_zdu"], "ROLLBACK", "PASSED", at=40)
+        hv["node1"]["__apigw_zdu"] = rolling.zdu_mark(hv["node1"]["__apigw_zdu"], phase, "PASSED", at=10)
+    hv["node2"]["__apigw_zdu"] = rolling.zdu_mark(rolling.zdu_mark({}, "PRE-APPLY", "PASSED", at=20), "APPLY", "FAILED", at=30)
+    hv["node2"]["__apigw_zdu"] = rolling.zdu_mark(hv["node2"]["__apigw_zdu"], "ROLLBACK", "PASSED", at=40)
     done = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"]}
-    return dict(sample_report(), zdu=rolling.zdu_report(["node1", "node2"], hv, done, now=50))
+    return dict(sample_report(), zdu=rolling.zdu_report(run_records(["node1", "node2"], hv), done, now=50))
 
 
 def test_rolling_report_shows_the_vendors_zdu_table_in_html_and_markdown():

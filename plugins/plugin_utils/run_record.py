@@ -1,0 +1,298 @@
+# -*- coding: utf-8 -*-
+# Copyright: apigw.sysupgrade developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One node's run record: everything the summary, the report, the campaign index, the rolling
+apply's table and the gates' after-failure checks know about a node, and who wrote it.
+
+A record is built once per node from what the roles left on the host (``build``; the filter
+``run_records`` is the one adapter that hands it the hosts' variables). Every reader takes records,
+never variable names: renaming a task's ``register`` changes ``SOURCES`` below and nothing else.
+
+The record (``SCHEMA`` checks it, ``validate`` says what is wrong with one)::
+
+    host          the inventory name
+    settings      the node's inventory settings the readers need (topology host, --anm_host,
+                  both installation folders, backup, database and Cassandra choices)
+    phases        {PHASE: {status, start, end, seconds, warnings, errors, message, findings, result}}
+                  for PREFLIGHT .. POST-UPGRADE: status PASSED | FAILED | SKIPPED | UNREACHABLE |
+                  NOT RUN; start/end ISO 8601 UTC or None; findings the phase's own problems
+                  (severity error) and notes (severity warning) as {severity, check, message}, in
+                  the order found; result what the phase's module or role returned (None: not run)
+    rolling       the rolling apply's own record ({PRE-APPLY|APPLY|POST-APPLY|ROLLBACK: {result,
+                  start, end, message}}), {} outside a rolling apply
+    rollback      this run's rollback result on the node (rollback.yml), or None
+    rollback_timing  {start, end, seconds} of the node's rollback (rollback.yml, or the rolling
+                  apply's own), all None when it did not roll back
+    gates         what apply's gates found on the node: argument_errors, first_anm_check (the
+                  topology read of the first Admin Node Manager), completed (the steps the gates
+                  read as complete, for a node lost later)
+    content_diff  the domain content compared after apply (role post_upgrade), or None
+    status        the node's sysupgrade status read by status.yml, or None
+    flags         failed, failure (its message), lost (this run lost the node), window_refused
+                  (why the apply window refused it, or None), warnings (run warnings outside any
+                  phase: {phase, check, message}), run_as and connected_as (accounts)
+"""
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+
+PHASES = ("PREFLIGHT", "EXPORT", "UPGRADE", "STOP-OLD", "APPLY", "VERIFY", "POST-UPGRADE")
+# The phases whose result is a step module's (with its structured issues list and its timing).
+STEP_PHASES = ("EXPORT", "UPGRADE", "APPLY")
+# Role summaries (pre-flight, verify, after-upgrade steps): problems are errors, notes are warnings.
+SUMMARY_PHASES = ("PREFLIGHT", "VERIFY", "POST-UPGRADE")
+STATUSES = ("PASSED", "FAILED", "SKIPPED", "UNREACHABLE", "NOT RUN")
+
+# Which host variable holds what, and which task writes it. The only place that knows these names.
+SOURCES = {
+    "phases": {
+        "PREFLIGHT": ("__apigw_preflight", "role preflight, 'Summarise pre-flight'"),
+        "EXPORT": ("__apigw_export", "role test_upgrade, 'Wait for export'"),
+        "UPGRADE": ("__apigw_upgrade", "role test_upgrade, 'Wait for upgrade'"),
+        "STOP-OLD": ("__apigw_stop_old", "role apply, stop_old.yml"),
+        "APPLY": ("__apigw_apply", "role apply, apply_step.yml"),
+        "VERIFY": ("__apigw_verify", "role apply, verify.yml"),
+        "POST-UPGRADE": ("__apigw_post_upgrade_result", "role post_upgrade"),
+    },
+    "phase_times": ("__apigw_phase_times", "filter phase_clock, at each non-step phase's start and end"),
+    "rolling": ("__apigw_zdu", "filter zdu_mark, in the rolling apply's phases (role apply, rolling*.yml)"),
+    "rollback": ("__apigw_rollback", "role rollback"),
+    "argument_errors": ("_apigw_inputs_spec", "role apply, gates.yml (its argument_errors)"),
+    "first_anm_check": ("_apigw_first_anm_check", "role apply, first_anm_reachable.yml"),
+    "readiness": ("__apigw_readiness", "role apply, gates.yml (filter apply_readiness)"),
+    "content_diff": ("__apigw_content_diff", "role post_upgrade, content.yml"),
+    "status": ("__apigw_status", "playbook status.yml"),
+    "failed": ("__apigw_node_failed", "role apply, gates.yml and node_failed.yml"),
+    "failure": ("__apigw_node_failure", "role apply, gates.yml and node_failed.yml"),
+    "lost": ("__apigw_node_unreachable", "role apply, node_failed.yml"),
+    "window_refused": ("__apigw_window_refused", "role apply, window.yml"),
+    "warnings": ("__apigw_run_warnings", "roles test_upgrade (no backup) and apply (accepted drift)"),
+    "settings": {
+        "topology_host": "apigw_topology_host", "anm_host": "apigw_anm_host", "backup": "apigw_backup",
+        "skip_db_upgrade": "apigw_skip_db_upgrade", "no_cassandra": "apigw_no_cassandra",
+        "cassandra_host": "apigw_cassandra_host", "cassandra_port": "apigw_cassandra_port",
+        "old_install_dir": "apigw_old_install_dir", "new_install_dir": "apigw_new_install_dir",
+    },
+}
+SETTING_DEFAULTS = {"topology_host": "", "anm_host": "", "backup": True, "skip_db_upgrade": False,
+                    "no_cassandra": False, "cassandra_host": "", "cassandra_port": 9042,
+                    "old_install_dir": "", "new_install_dir": ""}
+
+SCHEMA = {
+    "host": str,
+    "settings": dict,
+    "phases": dict,
+    "rolling": dict,
+    "rollback": (dict, type(None)),
+    "rollback_timing": dict,
+    "gates": dict,
+    "content_diff": (dict, type(None)),
+    "status": (dict, type(None)),
+    "flags": dict,
+}
+PHASE_SCHEMA = {
+    "status": str, "start": (str, type(None)), "end": (str, type(None)),
+    "seconds": (int, float, type(None)), "warnings": int, "errors": int, "message": str,
+    "findings": list, "result": (dict, type(None)),
+}
+FLAG_SCHEMA = {"failed": bool, "failure": str, "lost": bool, "window_refused": (str, type(None)),
+               "warnings": list, "run_as": (str, type(None)), "connected_as": (str, type(None))}
+GATE_SCHEMA = {"argument_errors": list, "first_anm_check": (dict, type(None)), "completed": list}
+
+
+def validate(record):
+    """What is wrong with RECORD against SCHEMA, as sentences; [] when nothing is."""
+    problems = []
+
+    def check(where, value, schema):
+        if not isinstance(value, dict):
+            problems.append("%s is not a mapping" % where)
+            return
+        for key, kind in schema.items():
+            if key not in value:
+                problems.append("%s has no %s" % (where, key))
+            elif not isinstance(value[key], kind) or (kind is int and isinstance(value[key], bool)):
+                problems.append("%s.%s is a %s" % (where, key, type(value[key]).__name__))
+        for key in sorted(set(value) - set(schema)):
+            problems.append("%s has an undeclared field %s" % (where, key))
+
+    check("record", record, SCHEMA)
+    if problems:
+        return problems
+    name = "record %s" % record["host"]
+    for phase in PHASES:
+        entry = record["phases"].get(phase)
+        if entry is None:
+            problems.append("%s has no phase %s" % (name, phase))
+            continue
+        check("%s phase %s" % (name, phase), entry, PHASE_SCHEMA)
+        if isinstance(entry, dict) and entry.get("status") not in STATUSES:
+            problems.append("%s phase %s has status %r" % (name, phase, entry.get("status")))
+        for finding in entry.get("findings") or [] if isinstance(entry, dict) else []:
+            if finding.get("severity") not in ("error", "warning"):
+                problems.append("%s phase %s has a finding of severity %r" % (name, phase, finding.get("severity")))
+    for phase in sorted(set(record["phases"]) - set(PHASES)):
+        problems.append("%s has an undeclared phase %s" % (name, phase))
+    check("%s flags" % name, record["flags"], FLAG_SCHEMA)
+    check("%s gates" % name, record["gates"], GATE_SCHEMA)
+    return problems
+
+
+# ---- times: the one timing contract ------------------------------------------------------------
+
+def iso(epoch):
+    """Epoch seconds as ISO 8601 UTC with Z (whole seconds), or None."""
+    if epoch is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(float(epoch), datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _epoch(entry, key):
+    value = (entry or {}).get(key) if isinstance(entry, dict) else None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def phase_timing(result, clock=None, zdu=None):
+    """The report's times of one phase: {start, end, seconds} (ISO, ISO, float with 1 decimal),
+    from the step's result (``timing``: when the job started and ended on the node), else the phase
+    clock's entry (filter phase_clock), else the rolling record (filter zdu_mark).
+    All None when none of them knows the phase."""
+    for entry in ((result or {}).get("timing") if isinstance(result, dict) else None, clock, zdu):
+        start = _epoch(entry, "start")
+        if start is not None:
+            end = _epoch(entry, "end")
+            return {"start": iso(start), "end": iso(end),
+                    "seconds": round(max(end - start, 0.0), 1) if end is not None else None}
+    return {"start": None, "end": None, "seconds": None}
+
+
+# ---- one phase's entry -----------------------------------------------------------------------
+
+def _count(result, key):
+    value = result.get(key)
+    if isinstance(value, dict):  # the step modules return counts per severity
+        return int(value.get(key[:-1], 0) or 0)
+    if isinstance(value, (list, tuple)):
+        return len(value)
+    return 0
+
+
+def outcome(result):
+    """{status, warnings, errors, message} of a phase from its module's result or a role's summary."""
+    if result is None:
+        return {"status": "NOT RUN", "warnings": 0, "errors": 0, "message": ""}
+    if result.get("status") in ("PASSED", "FAILED", "SKIPPED"):
+        # A role's own summary (pre-flight, verify): problems are errors, notes are warnings.
+        return {"status": result["status"], "warnings": len(result.get("notes", [])),
+                "errors": len(result.get("problems", [])),
+                "message": "; ".join(result.get("problems", []))}
+    counts = result.get("counts") if isinstance(result.get("counts"), dict) else {}
+    warnings = int(counts.get("warning", 0)) if counts else _count(result, "warnings")
+    errors = int(counts.get("error", 0)) if counts else _count(result, "errors")
+    if result.get("unreachable"):
+        status = "UNREACHABLE"
+    elif result.get("failed"):
+        status = "FAILED"
+    elif result.get("skipped") or not result.get("changed", False):
+        status = "SKIPPED"
+    else:
+        status = "PASSED"
+    return {"status": status, "warnings": warnings, "errors": errors,
+            "message": str(result.get("msg", "")) if status in ("FAILED", "UNREACHABLE") else ""}
+
+
+def findings(phase, result):
+    """The phase's own problems and notes, as {severity, check, message}, in the order found."""
+    result = result or {}
+    found = []
+    if phase in SUMMARY_PHASES:
+        found.extend({"severity": "error", "check": phase.lower(), "message": str(p)}
+                     for p in result.get("problems", []) or [])
+        found.extend({"severity": "warning", "check": phase.lower(), "message": str(n)}
+                     for n in result.get("notes", []) or [])
+    else:
+        found.extend({"severity": i["severity"], "check": i.get("check") or "", "message": str(i.get("message", ""))}
+                     for i in result.get("issues", []) or [] if i.get("severity") in ("error", "warning"))
+    return found
+
+
+def phase_entry(phase, result, clock=None, rolling=None):
+    """One phase of a record from what its module or role returned and the clocks that timed it."""
+    result = result if isinstance(result, dict) else None
+    entry = outcome(result)
+    entry.update(phase_timing(result if phase in STEP_PHASES else None, clock, rolling))
+    entry.update(findings=findings(phase, result), result=result)
+    return entry
+
+
+# ---- the record ------------------------------------------------------------------------------
+
+def _accounts(variables, results):
+    """(the account that ran the product's commands, the account the modules ran as): from the
+    step results of this run (each returns run_as), else pre-flight's; None unknown."""
+    preflight = results.get("PREFLIGHT") or {}
+    run_as = next((r["run_as"] for r in results.values() if isinstance(r, dict) and r.get("run_as")), None)
+    return run_as or preflight.get("run_as"), preflight.get("connected_as")
+
+
+def _completed_known_to_gates(host, readiness):
+    """What apply's gates read at the start of the run, for a node whose status cannot be read now:
+    a node lost after passing its test upgrade is not sent back to it."""
+    readiness = readiness if isinstance(readiness, dict) else {}
+    if host in (readiness.get("applied") or []):
+        return ["export", "upgrade", "apply"]
+    if host in (readiness.get("ready") or []):
+        return ["export", "upgrade"]
+    return []
+
+
+def _dict_or_none(value):
+    return value if isinstance(value, dict) and value else None
+
+
+def build(host, variables):
+    """The run record of HOST from its variables (a mapping of variable name to value)."""
+    get = variables.get
+    results = dict((phase, get(name) if isinstance(get(name), dict) else None)
+                   for phase, (name, _writer) in SOURCES["phases"].items())
+    clock = get(SOURCES["phase_times"][0]) or {}
+    rolling = get(SOURCES["rolling"][0]) or {}
+    run_as, connected_as = _accounts(variables, results)
+    refused = get(SOURCES["window_refused"][0])
+    settings = dict(SETTING_DEFAULTS)
+    for key, name in SOURCES["settings"].items():
+        if get(name) is not None:
+            settings[key] = get(name)
+    return {
+        "host": host,
+        "settings": settings,
+        "phases": dict((phase, phase_entry(phase, results[phase], clock.get(phase), rolling.get(phase)))
+                       for phase in PHASES),
+        "rolling": dict(rolling),
+        "rollback": _dict_or_none(get(SOURCES["rollback"][0])),
+        "rollback_timing": phase_timing(None, clock.get("ROLLBACK"), rolling.get("ROLLBACK")),
+        "gates": {
+            "argument_errors": list((get(SOURCES["argument_errors"][0]) or {}).get("argument_errors") or []),
+            "first_anm_check": _dict_or_none(get(SOURCES["first_anm_check"][0])),
+            "completed": _completed_known_to_gates(host, get(SOURCES["readiness"][0])),
+        },
+        "content_diff": _dict_or_none(get(SOURCES["content_diff"][0])),
+        "status": _dict_or_none(get(SOURCES["status"][0])),
+        "flags": {
+            "failed": bool(get(SOURCES["failed"][0])),
+            "failure": "failed" if get(SOURCES["failure"][0]) is None else str(get(SOURCES["failure"][0])),
+            "lost": bool(get(SOURCES["lost"][0])),
+            "window_refused": str(refused) if refused else None,
+            "warnings": [w for w in get(SOURCES["warnings"][0]) or [] if isinstance(w, dict) and w.get("message")],
+            "run_as": run_as,
+            "connected_as": connected_as,
+        },
+    }
+
+
+def by_host(records):
+    """{host: record} of a list of records."""
+    return dict((r["host"], r) for r in records or [])
