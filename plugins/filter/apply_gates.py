@@ -22,6 +22,7 @@ __metaclass__ = type
 import posixpath
 
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import remediation_for
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.run_record import as_bool
 
 ANM_TRUST_HINT = ("Its certificate is not trusted, and waiting cannot change that, so it was not retried. "
                   "By default the collection trusts exactly the certificate the first Admin Node Manager "
@@ -257,15 +258,9 @@ def anm_trust_pin(validate_certs, ca_path="", pin=""):
     """The certificate pin a node's call to the first Admin Node Manager trusts, or '' for none: a
     CA file the operator gave wins, no check (validate_certs false) has nothing to pin, else the pin
     of the certificate that Admin Node Manager serves on its own node (empty before it is read)."""
-    if ca_path or not _true(validate_certs):
+    if ca_path or not as_bool(validate_certs):
         return ""
     return str(pin or "")
-
-
-def _true(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 def failure_advice(message):

@@ -71,19 +71,19 @@ def _restores(result, settings):
             path = found.group(1) if found else ""
             out.append({
                 "kind": "activemq", "paths": [path] if path else [],
-                "by_rollback": bool(path) and _true(settings["backup"]),
+                "by_rollback": bool(path) and settings["backup"],
                 "message": "the new installation uses the ActiveMQ data in %s, outside the old installation, and "
                            "may leave it unusable by the old one (upgrade_errors.md, 'ActiveMQ directory not under "
                            "API Gateway installation directory'): restore it from the backup taken before apply"
                            % (path or "a folder outside the installation")})
-        elif entry.get("id") == "jdbc-drivers" and not _true(settings["skip_db_upgrade"]):
+        elif entry.get("id") == "jdbc-drivers" and not settings["skip_db_upgrade"]:
             found = _DB_LIST.search(warning)
             out.append({
                 "kind": "database", "paths": [], "by_rollback": False,
                 "message": "apply upgrades the OAuth/KPS tables in the external databases %s (upgrade_script.md, "
                            "apply; apigw_skip_db_upgrade is false): restore them from a database backup taken "
                            "before apply" % (found.group(1) if found else "of the old installation")})
-    if not _true(settings["no_cassandra"]):
+    if not settings["no_cassandra"]:
         where = "%s:%s" % (settings["cassandra_host"] or "localhost", settings["cassandra_port"] or 9042)
         out.append({
             "kind": "cassandra", "paths": [], "by_rollback": False,
@@ -91,12 +91,6 @@ def _restores(result, settings):
                        "receive data during the apply step'): restore its keyspaces from a snapshot taken before "
                        "apply if the old installation must not see them" % where})
     return out
-
-
-def _true(value):
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
 
 
 def rollback_ledger(records, statuses, planned=None):

@@ -48,25 +48,25 @@ STATUSES = ("PASSED", "FAILED", "SKIPPED", "UNREACHABLE", "NOT RUN")
 # Which host variable holds what, and which task writes it. The only place that knows these names.
 SOURCES = {
     "phases": {
-        "PREFLIGHT": ("__apigw_preflight", "role preflight, 'Summarise pre-flight'"),
-        "EXPORT": ("__apigw_export", "role test_upgrade, 'Wait for export'"),
-        "UPGRADE": ("__apigw_upgrade", "role test_upgrade, 'Wait for upgrade'"),
-        "STOP-OLD": ("__apigw_stop_old", "role apply, stop_old.yml"),
-        "APPLY": ("__apigw_apply", "role apply, apply_step.yml"),
-        "VERIFY": ("__apigw_verify", "role apply, verify.yml"),
-        "POST-UPGRADE": ("__apigw_post_upgrade_result", "role post_upgrade"),
+        "PREFLIGHT": ("__apigw_preflight", "role preflight, 'Record the node's pre-flight result'"),
+        "EXPORT": ("__apigw_export", "role test_upgrade, 'Export the old installation's configuration'"),
+        "UPGRADE": ("__apigw_upgrade", "role test_upgrade, 'Validate and upgrade the exported data'"),
+        "STOP-OLD": ("__apigw_stop_old", "role apply, stop_old.yml and rolling_pre_apply.yml"),
+        "APPLY": ("__apigw_apply", "role apply, 'Apply the upgraded data' (apply_step.yml)"),
+        "VERIFY": ("__apigw_verify", "role apply, 'Sum up the verification' (verify.yml)"),
+        "POST-UPGRADE": ("__apigw_post_upgrade_result", "role post_upgrade, 'Sum up this node's after-upgrade steps'"),
     },
     "phase_times": ("__apigw_phase_times", "filter phase_clock, at each non-step phase's start and end"),
     "rolling": ("__apigw_zdu", "filter zdu_mark, in the rolling apply's phases (role apply, rolling*.yml)"),
-    "rollback": ("__apigw_rollback", "role rollback"),
-    "argument_errors": ("_apigw_inputs_spec", "role apply, gates.yml (its argument_errors)"),
-    "first_anm_check": ("_apigw_first_anm_check", "role apply, first_anm_reachable.yml"),
-    "readiness": ("__apigw_readiness", "role apply, gates.yml (filter apply_readiness)"),
+    "rollback": ("__apigw_rollback", "role rollback, 'Sum up this node's rollback'; role run_record (failed)"),
+    "argument_errors": ("_apigw_inputs_spec", "role apply, 'Check every variable apply needs on this node'"),
+    "first_anm_check": ("_apigw_first_anm_check", "role anm_trust, reach.yml"),
+    "readiness": ("__apigw_readiness", "role apply, 'Work out readiness and what is left to apply'"),
     "content_diff": ("__apigw_content_diff", "role post_upgrade, content.yml"),
-    "status": ("__apigw_status", "playbook status.yml"),
-    "failed": ("__apigw_node_failed", "role apply, gates.yml and node_failed.yml"),
-    "failure": ("__apigw_node_failure", "role apply, gates.yml and node_failed.yml"),
-    "lost": ("__apigw_node_unreachable", "role apply, node_failed.yml"),
+    "status": ("__apigw_status", "playbook status.yml, 'Read the status'"),
+    "failed": ("__apigw_node_failed", "role apply, gates.yml (not ready); role run_record (failed)"),
+    "failure": ("__apigw_node_failure", "role apply, gates.yml (not ready); role run_record (failed)"),
+    "lost": ("__apigw_node_unreachable", "role run_record (failed), apply's probe of the SSH port"),
     "window_refused": ("__apigw_window_refused", "role apply, window.yml"),
     "warnings": ("__apigw_run_warnings", "roles test_upgrade (no backup) and apply (accepted drift)"),
     "settings": {
@@ -79,6 +79,18 @@ SOURCES = {
 SETTING_DEFAULTS = {"topology_host": "", "anm_host": "", "backup": True, "skip_db_upgrade": False,
                     "no_cassandra": False, "cassandra_host": "", "cassandra_port": 9042,
                     "old_install_dir": "", "new_install_dir": ""}
+# The settings that are choices: a record holds them as booleans, whatever form the inventory,
+# -e or an AWX survey gave them in ("true", "yes", 1, True).
+BOOLEAN_SETTINGS = ("backup", "skip_db_upgrade", "no_cassandra")
+
+
+def as_bool(value):
+    """A setting's truth as Ansible's inventories write it: "1", "true", "yes" or "on" (any case),
+    or a true non-text value."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
 
 SCHEMA = {
     "host": str,
@@ -230,7 +242,7 @@ def phase_entry(phase, result, clock=None, rolling=None):
 
 # ---- the record ------------------------------------------------------------------------------
 
-def _accounts(variables, results):
+def _accounts(results):
     """(the account that ran the product's commands, the account the modules ran as): from the
     step results of this run (each returns run_as), else pre-flight's; None unknown."""
     preflight = results.get("PREFLIGHT") or {}
@@ -255,38 +267,47 @@ def _dict_or_none(value):
 
 def build(host, variables):
     """The run record of HOST from its variables (a mapping of variable name to value)."""
-    get = variables.get
-    results = dict((phase, get(name) if isinstance(get(name), dict) else None)
-                   for phase, (name, _writer) in SOURCES["phases"].items())
-    clock = get(SOURCES["phase_times"][0]) or {}
-    rolling = get(SOURCES["rolling"][0]) or {}
-    run_as, connected_as = _accounts(variables, results)
-    refused = get(SOURCES["window_refused"][0])
+    # Each variable is read once: a host's variables are templated on every read.
+    found = dict((key, variables.get(source[0])) for key, source in SOURCES.items()
+                 if key not in ("phases", "settings"))
+    results = {}
+    for phase, (name, _writer) in SOURCES["phases"].items():
+        value = variables.get(name)
+        results[phase] = value if isinstance(value, dict) else None
+    clock = found["phase_times"] or {}
+    rolling = found["rolling"] or {}
+    run_as, connected_as = _accounts(results)
+    refused = found["window_refused"]
     settings = dict(SETTING_DEFAULTS)
     for key, name in SOURCES["settings"].items():
-        if get(name) is not None:
-            settings[key] = get(name)
+        if key in BOOLEAN_SETTINGS:
+            if name in variables:  # set, even to null (which is false)
+                settings[key] = as_bool(variables[name])
+            continue
+        value = variables.get(name)
+        if value is not None:
+            settings[key] = value
     return {
         "host": host,
         "settings": settings,
         "phases": dict((phase, phase_entry(phase, results[phase], clock.get(phase), rolling.get(phase)))
                        for phase in PHASES),
         "rolling": dict(rolling),
-        "rollback": _dict_or_none(get(SOURCES["rollback"][0])),
+        "rollback": _dict_or_none(found["rollback"]),
         "rollback_timing": phase_timing(None, clock.get("ROLLBACK"), rolling.get("ROLLBACK")),
         "gates": {
-            "argument_errors": list((get(SOURCES["argument_errors"][0]) or {}).get("argument_errors") or []),
-            "first_anm_check": _dict_or_none(get(SOURCES["first_anm_check"][0])),
-            "completed": _completed_known_to_gates(host, get(SOURCES["readiness"][0])),
+            "argument_errors": list((found["argument_errors"] or {}).get("argument_errors") or []),
+            "first_anm_check": _dict_or_none(found["first_anm_check"]),
+            "completed": _completed_known_to_gates(host, found["readiness"]),
         },
-        "content_diff": _dict_or_none(get(SOURCES["content_diff"][0])),
-        "status": _dict_or_none(get(SOURCES["status"][0])),
+        "content_diff": _dict_or_none(found["content_diff"]),
+        "status": _dict_or_none(found["status"]),
         "flags": {
-            "failed": bool(get(SOURCES["failed"][0])),
-            "failure": "failed" if get(SOURCES["failure"][0]) is None else str(get(SOURCES["failure"][0])),
-            "lost": bool(get(SOURCES["lost"][0])),
+            "failed": bool(found["failed"]),
+            "failure": "failed" if found["failure"] is None else str(found["failure"]),
+            "lost": bool(found["lost"]),
             "window_refused": str(refused) if refused else None,
-            "warnings": [w for w in get(SOURCES["warnings"][0]) or [] if isinstance(w, dict) and w.get("message")],
+            "warnings": [w for w in found["warnings"] or [] if isinstance(w, dict) and w.get("message")],
             "run_as": run_as,
             "connected_as": connected_as,
         },

@@ -159,3 +159,18 @@ def test_the_reports_run_block_says_what_the_run_was_from_the_records():
     standard = report_run(records[:1], "apply", refusals=["node3: not ready"])
     assert (standard["mode"], standard["refused"], standard["window_refused"]) == ("standard", True, False)
     assert report_run(records, "test_upgrade", rolling=True)["mode"] is None
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("true", True), ("Yes", True), (" on ", True), ("1", True), (1, True), (True, True),
+    ("false", False), ("no", False), ("", False), (0, False), (None, False)])
+def test_a_records_choices_are_booleans_whatever_form_they_came_in(given, expected):
+    # as the inventory, -e or an AWX survey give them; null counts as set, and false
+    settings = run_record.build("node1", {"apigw_backup": given, "apigw_no_cassandra": given})["settings"]
+    assert (settings["backup"], settings["no_cassandra"]) == (expected, expected)
+    assert run_record.as_bool(given) is expected
+
+
+def test_a_choice_left_unset_keeps_its_default():
+    settings = run_record.build("node1", {})["settings"]
+    assert (settings["backup"], settings["skip_db_upgrade"], settings["no_cassandra"]) == (True, False, False)
