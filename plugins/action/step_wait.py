@@ -132,7 +132,7 @@ class ActionModule(ActionBase):
             return result
         waiter = _StepWait(self, task_vars or {}, args)
         result.update(waiter.wait())
-        # When the step ran on this node (epoch seconds; filter phase_clock's contract), per node,
+        # When the step ran on this node (epoch seconds; filter phase_mark's contract), per node,
         # whatever the other nodes took: the step module's own measure of sysupgrade when it has
         # one, else the controller's view of the job (a job that ended without the module's result).
         if not isinstance(result.get("timing"), dict):

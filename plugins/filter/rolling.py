@@ -10,7 +10,6 @@ the load balancer, applies it, verifies it and puts it back, while the other nod
   the hooks it needs, a confirmation it could not ask).
 - ``drain_verdict``: whether a node the load balancer no longer sends traffic to is drained.
 - ``rolling_probe_problems``: whether the node serves again (health check and a real API call).
-- ``zdu_mark``: a node's phase record (start, end, result) as the run goes.
 - ``zdu_report``: the vendor's summary table (PASSED (0), FAILED (73), ...), the return status
   codes, the time the domain spent with old and new nodes side by side, and the vendor's warning
   about quota counts.
@@ -23,6 +22,8 @@ __metaclass__ = type
 
 import re
 import time
+
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.run_record import ROLLING_PHASES, ZDU_PHASES
 
 # upgrade_zdu_overview.md, the note at the top of the page, word for word.
 ZDU_CONDITION = ("Use the ZDU sample scripts only for upgrading from API Gateway 7.5.2 or later to 7.7 "
@@ -39,8 +40,6 @@ STATUS_CODES = {
     "SUCCESS": 0, "EXPORT_FAILED": 70, "UPGRADE_FAILED": 71, "PRE_APPLY_FAILED": 72, "APPLY_FAILED": 73,
     "POST_APPLY_FAILED": 74, "ROLLBACK_FAILED": 75, "FATAL_ERROR": 80,
 }
-ZDU_PHASES = ("EXPORT", "UPGRADE", "PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
-RUN_PHASES = ("PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
 
 
 def _status_name(phase):
@@ -76,7 +75,7 @@ def rolling_refusals(mode, old_version, no_cassandra=False, disable_tasks="", en
         out.append("apigw_apply_mode=rolling: apigw_no_cassandra is set, so Cassandra does not hold the shared "
                    "data. The vendor says: \"%s\" %s Use the standard apply." % (ZDU_CONDITION, ZDU_SOURCE))
     missing = [name for name, value in (("apigw_lb_disable_tasks", disable_tasks),
-                                        ("apigw_lb_enable_tasks", enable_tasks)) if not (value or hooks)]
+                                        ("apigw_lb_enable_tasks", enable_tasks)) if not (task_files(value) or hooks)]
     if missing:
         out.append("apigw_apply_mode=rolling needs the load balancer hooks that take each node out of service "
                    "and back: set %s (task files), or apigw_lb_hooks=haproxy or http for the ones this "
@@ -94,16 +93,30 @@ def rolling_refusals(mode, old_version, no_cassandra=False, disable_tasks="", en
 HOOK_KINDS = ("disable", "enable", "sessions")
 
 
+def task_files(value):
+    """The task files a hook variable names, in the order they run: a list of paths (as kubespray's
+    hooks are), or a text of them separated by commas, as Ansible's list options take a text (one
+    path, from -e or an AWX survey, is a list of one); empty entries are dropped."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(item).strip() for item in value if item is not None and str(item).strip()]
+    raise ValueError("a load balancer hook (apigw_lb_disable_tasks, apigw_lb_enable_tasks or "
+                     "apigw_lb_sessions_tasks) is a task file's path or a list of them, got %r" % (value,))
+
+
 def lb_hook(kind, disable_tasks="", enable_tasks="", sessions_tasks="", hooks=""):
-    """-> {file, shipped}: what runs the load balancer hook KIND (disable, enable or sessions) for
-    a node: the task file the user named for it (apigw_lb_<kind>_tasks) wins; else (shipped true)
-    the shipped role of apigw_lb_hooks (haproxy or http) runs its tasks file KIND; neither: no hook."""
+    """-> {files, shipped, runs}: what runs the load balancer hook KIND (disable, enable or sessions)
+    for a node: the task files the user named for it (apigw_lb_<kind>_tasks, one or a list, run in
+    order) win; else (shipped true) the shipped role of apigw_lb_hooks (haproxy or http) runs its
+    tasks file KIND; neither: no hook (runs false)."""
     if kind not in HOOK_KINDS:
         raise ValueError("lb_hook: the hook must be one of %s, got %r" % (", ".join(HOOK_KINDS), kind))
-    named = {"disable": disable_tasks, "enable": enable_tasks, "sessions": sessions_tasks}[kind]
-    if named:
-        return {"file": str(named), "shipped": False}
-    return {"file": "", "shipped": bool(hooks)}
+    named = task_files({"disable": disable_tasks, "enable": enable_tasks, "sessions": sessions_tasks}[kind])
+    shipped = not named and bool(hooks)
+    return {"files": named, "shipped": shipped, "runs": bool(named) or shipped}
 
 
 def drain_verdict(sessions, since, timeout, now=None):
@@ -145,21 +158,6 @@ def rolling_probe_problems(health, probe, expected_status=200, expected_body="")
     return out
 
 
-def zdu_mark(record, phase, result, at=None, message=""):
-    """A node's phase record with PHASE started (result RUNNING) or ended (PASSED, FAILED,
-    SKIPPED). RECORD is {phase: {result, start, end, message}}; a new dict is returned."""
-    at = time.time() if at is None else float(at)
-    out = dict(record or {})
-    entry = dict(out.get(phase) or {})
-    if result == "RUNNING":
-        entry = {"result": "RUNNING", "start": at, "end": None, "message": ""}
-    else:
-        entry.setdefault("start", at)
-        entry.update({"result": result, "end": at, "message": str(message or "")})
-    out[phase] = entry
-    return out
-
-
 def _cell(phase, entry):
     """The vendor's cell text for one phase: PASSED (0), FAILED (code), or * when not run."""
     if not entry:
@@ -173,7 +171,7 @@ def _cell(phase, entry):
 
 
 def _node(host, record, completed):
-    phases = dict((p, (record or {}).get(p)) for p in RUN_PHASES)
+    phases = dict((p, (record or {}).get(p)) for p in ROLLING_PHASES)
     for step, phase in (("export", "EXPORT"), ("upgrade", "UPGRADE")):
         phases[phase] = {"result": "PASSED"} if step in (completed or []) else None
     cells = dict((p, _cell(p, phases[p])) for p in ZDU_PHASES)
@@ -264,6 +262,5 @@ class FilterModule(object):
             "lb_hook": lb_hook,
             "drain_verdict": drain_verdict,
             "rolling_probe_problems": rolling_probe_problems,
-            "zdu_mark": zdu_mark,
             "zdu_report": zdu_report,
         }

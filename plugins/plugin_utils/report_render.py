@@ -22,6 +22,7 @@ except ImportError:
 
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import run_summary
 from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.issue_catalogue import lookup
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils.run_record import ZDU_PHASES
 
 # The phase table's columns, in order: the phases the summary reports, then the ROLLBACK column.
 PHASES = run_summary.PHASES + (run_summary.ROLLBACK,)
@@ -94,10 +95,6 @@ def render_json(report):
     data = dict(report)
     data["issues"] = enrich_issues(report)
     return json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
-
-
-# The vendor's ZDU summary columns (upgrade_zdu_overview.md), for a rolling apply's report.
-ZDU_PHASES = ("EXPORT", "UPGRADE", "PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
 
 
 def md_escape(text):

@@ -18,8 +18,9 @@ The record (``SCHEMA`` checks it, ``validate`` says what is wrong with one)::
                   NOT RUN; start/end ISO 8601 UTC or None; findings the phase's own problems
                   (severity error) and notes (severity warning) as {severity, check, message}, in
                   the order found; result what the phase's module or role returned (None: not run)
-    rolling       the rolling apply's own record ({PRE-APPLY|APPLY|POST-APPLY|ROLLBACK: {result,
-                  start, end, message}}), {} outside a rolling apply
+    rolling       the rolling apply's own phases, as its table shows them ({PRE-APPLY|APPLY|
+                  POST-APPLY|ROLLBACK: {result, start, end, message}}, the node's phase marks of
+                  those phases), {} when the node took no part in a rolling apply
     rollback      this run's rollback result on the node (rollback.yml), or None
     rollback_timing  {start, end, seconds} of the node's rollback (rollback.yml, or the rolling
                   apply's own), all None when it did not roll back
@@ -44,6 +45,11 @@ STEP_PHASES = ("EXPORT", "UPGRADE", "APPLY")
 # Role summaries (pre-flight, verify, after-upgrade steps): problems are errors, notes are warnings.
 SUMMARY_PHASES = ("PREFLIGHT", "VERIFY", "POST-UPGRADE")
 STATUSES = ("PASSED", "FAILED", "SKIPPED", "UNREACHABLE", "NOT RUN")
+# The rolling apply's phases (upgrade_zdu_overview.md), as its table shows them.
+ROLLING_PHASES = ("PRE-APPLY", "APPLY", "POST-APPLY", "ROLLBACK")
+ROLLING_ONLY_PHASES = ("PRE-APPLY", "POST-APPLY")
+# The columns of the vendor's ZDU summary table: the test upgrade's steps, then the rolling phases.
+ZDU_PHASES = ("EXPORT", "UPGRADE") + ROLLING_PHASES
 
 # Which host variable holds what, and which task writes it. The only place that knows these names.
 SOURCES = {
@@ -56,8 +62,9 @@ SOURCES = {
         "VERIFY": ("__apigw_verify", "role apply, 'Sum up the verification' (verify.yml)"),
         "POST-UPGRADE": ("__apigw_post_upgrade_result", "role post_upgrade, 'Sum up this node's after-upgrade steps'"),
     },
-    "phase_times": ("__apigw_phase_times", "filter phase_clock, at each non-step phase's start and end"),
-    "rolling": ("__apigw_zdu", "filter zdu_mark, in the rolling apply's phases (role apply, rolling*.yml)"),
+    "phase_marks": ("__apigw_phase_marks", "filter phase_mark, at each phase's start and end (every phase "
+                    "but the steps, and the rolling apply's PRE-APPLY, APPLY, POST-APPLY and ROLLBACK), "
+                    "closed by role run_record (failed)"),
     "rollback": ("__apigw_rollback", "role rollback, 'Sum up this node's rollback'; role run_record (failed)"),
     "argument_errors": ("_apigw_inputs_spec", "role apply, 'Check every variable apply needs on this node'"),
     "first_anm_check": ("_apigw_first_anm_check", "role anm_trust, reach.yml"),
@@ -167,12 +174,11 @@ def _epoch(entry, key):
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def phase_timing(result, clock=None, zdu=None):
+def phase_timing(result, mark=None):
     """The report's times of one phase: {start, end, seconds} (ISO, ISO, float with 1 decimal),
-    from the step's result (``timing``: when the job started and ended on the node), else the phase
-    clock's entry (filter phase_clock), else the rolling record (filter zdu_mark).
-    All None when none of them knows the phase."""
-    for entry in ((result or {}).get("timing") if isinstance(result, dict) else None, clock, zdu):
+    from the step's result (``timing``: when the job started and ended on the node), else the
+    phase's mark (filter phase_mark). All None when neither knows the phase."""
+    for entry in ((result or {}).get("timing") if isinstance(result, dict) else None, mark):
         start = _epoch(entry, "start")
         if start is not None:
             end = _epoch(entry, "end")
@@ -231,16 +237,25 @@ def findings(phase, result):
     return found
 
 
-def phase_entry(phase, result, clock=None, rolling=None):
-    """One phase of a record from what its module or role returned and the clocks that timed it."""
+def phase_entry(phase, result, mark=None):
+    """One phase of a record from what its module or role returned and the mark that timed it."""
     result = result if isinstance(result, dict) else None
     entry = outcome(result)
-    entry.update(phase_timing(result if phase in STEP_PHASES else None, clock, rolling))
+    entry.update(phase_timing(result if phase in STEP_PHASES else None, mark))
     entry.update(findings=findings(phase, result), result=result)
     return entry
 
 
 # ---- the record ------------------------------------------------------------------------------
+
+def rolling_marks(marks):
+    """The rolling apply's part of a node's phase marks: its phases, when the node took part in one.
+    Only the rolling apply marks PRE-APPLY and POST-APPLY (a node applied by an earlier run has only
+    POST-APPLY); ROLLBACK is also rollback.yml's phase."""
+    if not any(phase in marks for phase in ROLLING_ONLY_PHASES):
+        return {}
+    return dict((phase, dict(marks[phase])) for phase in ROLLING_PHASES if phase in marks)
+
 
 def _accounts(results):
     """(the account that ran the product's commands, the account the modules ran as): from the
@@ -274,8 +289,7 @@ def build(host, variables):
     for phase, (name, _writer) in SOURCES["phases"].items():
         value = variables.get(name)
         results[phase] = value if isinstance(value, dict) else None
-    clock = found["phase_times"] or {}
-    rolling = found["rolling"] or {}
+    marks = dict((k, v) for k, v in (found["phase_marks"] or {}).items() if isinstance(v, dict))
     run_as, connected_as = _accounts(results)
     refused = found["window_refused"]
     settings = dict(SETTING_DEFAULTS)
@@ -290,11 +304,10 @@ def build(host, variables):
     return {
         "host": host,
         "settings": settings,
-        "phases": dict((phase, phase_entry(phase, results[phase], clock.get(phase), rolling.get(phase)))
-                       for phase in PHASES),
-        "rolling": dict(rolling),
+        "phases": dict((phase, phase_entry(phase, results[phase], marks.get(phase))) for phase in PHASES),
+        "rolling": rolling_marks(marks),
         "rollback": _dict_or_none(found["rollback"]),
-        "rollback_timing": phase_timing(None, clock.get("ROLLBACK"), rolling.get("ROLLBACK")),
+        "rollback_timing": phase_timing(None, marks.get("ROLLBACK")),
         "gates": {
             "argument_errors": list((found["argument_errors"] or {}).get("argument_errors") or []),
             "first_anm_check": _dict_or_none(found["first_anm_check"]),

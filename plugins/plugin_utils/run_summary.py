@@ -269,7 +269,7 @@ def _table(rows, phases):
     return [sep, fmt(header), sep] + [fmt(line) for line in body] + [sep]
 
 
-# The rolling apply's own phases (__apigw_zdu, filter zdu_mark): cells of their own where they ran.
+# The rolling apply's own phases (marks of filter phase_mark): cells of their own where they ran.
 ROLLING_PHASES = ("PRE-APPLY", "POST-APPLY")
 # A cell with one of these results did not run in this run: it has no times.
 NOT_RUN_NOW = ("SKIPPED", "NOT RUN") + LEDGER_STATES
@@ -294,7 +294,7 @@ def _add_times(row, record):
         elif phase == ROLLBACK:
             cell.update(record["rollback_timing"])
         else:  # the rolling apply's own phases, timed by its record
-            cell.update(run_record.phase_timing(None, None, rolling.get(phase)))
+            cell.update(run_record.phase_timing(None, rolling.get(phase)))
 
 
 def phase_report(records, gone_hosts=None, phases=None,

@@ -41,6 +41,13 @@ def test_node2_failed_in_apply_and_was_rolled_back(steps):
     assert recap["node2"]["failed"] == 1
 
 
+def test_a_list_of_enable_hooks_ran_in_order_for_each_node_put_back():
+    # node1 after its POST-APPLY, node2 in its ROLLBACK; each file of apigw_lb_enable_tasks in turn,
+    # and the shipped disable and sessions hooks still ran (no request failed, above)
+    notes = vh.step_output("apply", "hook-notes.txt").read_text().splitlines()
+    assert notes == ["node1 before enable", "node1 enabled", "node2 before enable", "node2 enabled"]
+
+
 def test_the_report_carries_the_codes():
     report = vh.Report("apply")
     zdu = report.data["zdu"]

@@ -8,6 +8,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.apigw.sysupgrade.plugins.filter.run_records import run_records
 from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
+from ansible_collections.apigw.sysupgrade.plugins.filter.phase_mark import phase_mark
 
 ROLE = pathlib.Path(__file__).resolve().parents[4] / "roles" / "apply"
 HOOKS = {"disable_tasks": "haproxy", "enable_tasks": "haproxy"}
@@ -111,23 +112,16 @@ def test_probe_expected_status_other_than_200():
     assert rolling.rolling_probe_problems(uri(200), uri(200), 204) != []
 
 
-def test_zdu_mark_records_start_end_and_result():
-    record = rolling.zdu_mark({}, "APPLY", "RUNNING", at=10)
-    assert record["APPLY"] == {"result": "RUNNING", "start": 10.0, "end": None, "message": ""}
-    done = rolling.zdu_mark(record, "APPLY", "FAILED", at=25, message="CSR signing failed")
-    assert done["APPLY"] == {"result": "FAILED", "start": 10.0, "end": 25.0, "message": "CSR signing failed"}
-    assert record["APPLY"]["result"] == "RUNNING"  # a new dict: the fact is only replaced by set_fact
-
-
 def node(pre=None, apply_=None, post=None, rollback=None, t=0):
     record = {}
     for phase, result in (("PRE-APPLY", pre), ("APPLY", apply_), ("POST-APPLY", post), ("ROLLBACK", rollback)):
         if result:
-            record = rolling.zdu_mark(record, phase, "RUNNING", at=t)
+            record = phase_mark(record, phase, "start", at=t)
             t += 10
             if result != "RUNNING":
-                record = rolling.zdu_mark(record, phase, result, at=t, message="boom" if result == "FAILED" else "")
-    return {"__apigw_zdu": record}, t
+                record = phase_mark(record, phase, "end", result=result, at=t,
+                                    message="boom" if result == "FAILED" else "")
+    return {"__apigw_phase_marks": record}, t
 
 
 def test_zdu_report_success_uses_the_vendors_cells_and_code():
@@ -203,14 +197,33 @@ def test_status_codes_are_the_vendors():
 
 
 @pytest.mark.parametrize("kind, named, hooks, expected", [
-    ("disable", {"disable_tasks": "out.yml"}, "haproxy", {"file": "out.yml", "shipped": False}),
-    ("disable", {"enable_tasks": "in.yml"}, "haproxy", {"file": "", "shipped": True}),
-    ("enable", {"enable_tasks": "in.yml"}, "", {"file": "in.yml", "shipped": False}),
-    ("sessions", {"disable_tasks": "out.yml"}, "http", {"file": "", "shipped": True}),
-    ("sessions", {}, "", {"file": "", "shipped": False}),
+    ("disable", {"disable_tasks": "out.yml"}, "haproxy", {"files": ["out.yml"], "shipped": False, "runs": True}),
+    ("disable", {"enable_tasks": "in.yml"}, "haproxy", {"files": [], "shipped": True, "runs": True}),
+    ("enable", {"enable_tasks": "in.yml"}, "", {"files": ["in.yml"], "shipped": False, "runs": True}),
+    ("sessions", {"disable_tasks": "out.yml"}, "http", {"files": [], "shipped": True, "runs": True}),
+    ("sessions", {}, "", {"files": [], "shipped": False, "runs": False}),
+    # a list runs in order, as kubespray's hooks do; an empty list or entry is no file
+    ("disable", {"disable_tasks": ["ticket.yml", "out.yml"]}, "http",
+     {"files": ["ticket.yml", "out.yml"], "shipped": False, "runs": True}),
+    ("enable", {"enable_tasks": ["", None]}, "http", {"files": [], "shipped": True, "runs": True}),
+    ("enable", {"enable_tasks": []}, "", {"files": [], "shipped": False, "runs": False}),
+    # a text, from -e or an AWX survey, is split at its commas as Ansible's list options do
+    ("sessions", {"sessions_tasks": "/h/count.yml, /h/log.yml"}, "",
+     {"files": ["/h/count.yml", "/h/log.yml"], "shipped": False, "runs": True}),
 ])
-def test_the_users_hook_file_wins_over_the_shipped_role(kind, named, hooks, expected):
+def test_the_users_hook_files_win_over_the_shipped_role(kind, named, hooks, expected):
     assert rolling.lb_hook(kind, hooks=hooks, **named) == expected
+
+
+def test_a_hook_that_is_neither_a_path_nor_a_list_is_refused_naming_the_variables():
+    with pytest.raises(ValueError, match="apigw_lb_disable_tasks"):
+        rolling.lb_hook("disable", disable_tasks={"file": "out.yml"})
+
+
+def test_a_list_of_hook_files_satisfies_the_rolling_mode_and_an_empty_one_does_not():
+    assert rolling.rolling_refusals("rolling", "7.5.3", disable_tasks=["a.yml", "b.yml"], enable_tasks=["c.yml"]) == []
+    [reason] = rolling.rolling_refusals("rolling", "7.5.3", disable_tasks=["a.yml"], enable_tasks=[])
+    assert "apigw_lb_enable_tasks" in reason and "apigw_lb_disable_tasks" not in reason
 
 
 def test_an_unknown_hook_is_refused():

@@ -5,8 +5,8 @@ import pathlib
 
 import pytest
 
-from ansible_collections.apigw.sysupgrade.plugins.filter import apply_window, phase_clock
-from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign, run_record
+from ansible_collections.apigw.sysupgrade.plugins.filter import apply_window
+from ansible_collections.apigw.sysupgrade.plugins.plugin_utils import campaign
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "campaign"
 NOW = datetime.datetime(2026, 12, 1, 15, 0, 0, tzinfo=datetime.timezone.utc)
@@ -131,21 +131,6 @@ def test_a_bad_window_end_fails_naming_the_option(value):
     with pytest.raises(Exception) as err:
         apply_window.apply_window_verdict(value, None, "")
     assert "apigw_apply_window_end" in str(err.value)
-
-
-def test_phase_clock_records_start_end_and_closes_open_phases():
-    record = phase_clock.phase_clock({}, "VERIFY", "start", at=100)
-    record = phase_clock.phase_clock(record, "VERIFY", "end", at=112.34)
-    record = phase_clock.phase_clock(record, "POST-UPGRADE", "start", at=113)
-    closed = phase_clock.phase_clock(record, None, "close", at=120)
-    assert closed == {"VERIFY": {"start": 100.0, "end": 112.34}, "POST-UPGRADE": {"start": 113.0, "end": 120.0}}
-    assert record["POST-UPGRADE"]["end"] is None  # a copy: the input is unchanged
-    assert run_record.phase_timing(None, closed["VERIFY"]) == {
-        "start": "1970-01-01T00:01:40Z", "end": "1970-01-01T00:01:52Z", "seconds": 12.3}
-    # the step's own timing wins over the clock
-    assert run_record.phase_timing({"timing": {"start": 0, "end": 5}}, closed["VERIFY"])["seconds"] == 5.0
-    with pytest.raises(ValueError):
-        phase_clock.phase_clock({}, "VERIFY", "begin")
 
 
 def test_real_reports_index_including_one_written_before_times_existed():

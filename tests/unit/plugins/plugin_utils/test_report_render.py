@@ -139,11 +139,13 @@ def test_html_says_so_when_there_is_nothing_to_list():
 
 def zdu_report():
     from ansible_collections.apigw.sysupgrade.plugins.filter import rolling
-    hv = {"node1": {"__apigw_zdu": {}}, "node2": {"__apigw_zdu": {}}}
+    from ansible_collections.apigw.sysupgrade.plugins.filter.phase_mark import phase_mark
+    marks = {"node1": {}, "node2": {}}
     for phase in ("PRE-APPLY", "APPLY", "POST-APPLY"):
-        hv["node1"]["__apigw_zdu"] = rolling.zdu_mark(hv["node1"]["__apigw_zdu"], phase, "PASSED", at=10)
-    hv["node2"]["__apigw_zdu"] = rolling.zdu_mark(rolling.zdu_mark({}, "PRE-APPLY", "PASSED", at=20), "APPLY", "FAILED", at=30)
-    hv["node2"]["__apigw_zdu"] = rolling.zdu_mark(hv["node2"]["__apigw_zdu"], "ROLLBACK", "PASSED", at=40)
+        marks["node1"] = phase_mark(marks["node1"], phase, "end", result="PASSED", at=10)
+    marks["node2"] = phase_mark(phase_mark({}, "PRE-APPLY", "end", result="PASSED", at=20), "APPLY", "end", result="FAILED", at=30)
+    marks["node2"] = phase_mark(marks["node2"], "ROLLBACK", "end", result="PASSED", at=40)
+    hv = dict((host, {"__apigw_phase_marks": m}) for host, m in marks.items())
     done = {"node1": ["export", "upgrade", "apply"], "node2": ["export", "upgrade"]}
     return dict(sample_report(), zdu=rolling.zdu_report(run_records(["node1", "node2"], hv), done, now=50))
 

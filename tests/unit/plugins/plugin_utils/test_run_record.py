@@ -35,8 +35,8 @@ def test_every_source_a_record_reads_lands_in_its_declared_place():
                               "run_as": "axway", "connected_as": "operator"},
         "__apigw_export": step(start=5, seconds=20, issues=[warning]),
         "__apigw_upgrade": step(start=30, seconds=40),
-        "__apigw_phase_times": {"PREFLIGHT": {"start": T0, "end": T0 + 4}, "ROLLBACK": {"start": T0 + 100, "end": None}},
-        "__apigw_zdu": {"PRE-APPLY": {"result": "PASSED", "start": T0 + 80, "end": T0 + 90}},
+        "__apigw_phase_marks": {"PREFLIGHT": {"start": T0, "end": T0 + 4}, "ROLLBACK": {"start": T0 + 100, "end": None},
+                                "PRE-APPLY": {"result": "PASSED", "start": T0 + 80, "end": T0 + 90}},
         "__apigw_node_failed": True, "__apigw_node_failure": "the gates refused it",
         "__apigw_node_unreachable": True, "__apigw_window_refused": "the window ends at 16:00",
         "__apigw_run_warnings": [{"phase": "APPLY", "check": "drift", "message": "accepted"}, {"phase": "X"}],
@@ -73,10 +73,11 @@ def test_every_source_a_record_reads_lands_in_its_declared_place():
 
 
 def test_sources_name_a_variable_and_its_writer_for_every_part_of_the_record():
-    # the one file a newcomer reads: every part but host and the derived times has a source
-    sourced = set(run_record.SOURCES) - {"phase_times", "argument_errors", "first_anm_check", "readiness",
+    # the one file a newcomer reads: every part but host and the parts derived from the phase marks
+    # (the rolling apply's phases, the rollback's times) has a source
+    sourced = set(run_record.SOURCES) - {"phase_marks", "argument_errors", "first_anm_check", "readiness",
                                          "failed", "failure", "lost", "window_refused", "warnings"}
-    assert sourced | {"host", "gates", "flags", "rollback_timing"} == set(run_record.SCHEMA)
+    assert sourced | {"host", "gates", "flags", "rolling", "rollback_timing"} == set(run_record.SCHEMA)
     assert set(run_record.SOURCES["phases"]) == set(run_record.PHASES)
     # names by kind: what a run writes is __apigw_ (or a role's private _apigw_ register), never
     # an apigw_ name, which is an inventory setting

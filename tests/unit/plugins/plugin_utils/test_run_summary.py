@@ -252,10 +252,10 @@ def test_a_rollback_run_shows_its_result_and_resumes_only_failed_rollbacks():
 
 def test_cells_carry_the_times_of_the_phases_that_ran_now():
     hv = {"node1": {"__apigw_preflight": {"status": "PASSED", "problems": [], "notes": []},
-                    "__apigw_phase_times": {"PREFLIGHT": {"start": 0.0, "end": 2.26}, "VERIFY": {"start": 9.0, "end": None}},
+                    "__apigw_phase_marks": {"PREFLIGHT": {"start": 0.0, "end": 2.26}, "VERIFY": {"start": 9.0, "end": None},
+                                            "PRE-APPLY": {"result": "PASSED", "start": 20.0, "end": 25.0, "message": ""}},
                     "__apigw_export": dict(step(), timing={"start": 3.0, "end": 13.04}),
-                    "__apigw_upgrade": step(changed=False),  # skipped: done already
-                    "__apigw_zdu": {"PRE-APPLY": {"result": "PASSED", "start": 20.0, "end": 25.0, "message": ""}}}}
+                    "__apigw_upgrade": step(changed=False)}}  # skipped: done already
     cells = phase_report(run_records(["node1"], hv))["rows"][0]["phases"]
     assert cells["PREFLIGHT"]["start"] == "1970-01-01T00:00:00Z" and cells["PREFLIGHT"]["seconds"] == 2.3
     assert cells["EXPORT"]["end"] == "1970-01-01T00:00:13Z" and cells["EXPORT"]["seconds"] == 10.0  # the step's own
