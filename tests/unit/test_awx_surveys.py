@@ -29,9 +29,7 @@ PLAYBOOK_REF = re.compile(r"""import_playbook:\s*["']?([\w.]+\.yml)""")
 # The argument spec types that accept what AWX sends for each survey question type.
 TEXT_TYPES = {"str", "path", "raw"}
 ACCEPTS = {
-    # A list option takes a text as Ansible's list type does, split at its commas (check_type_list):
-    # the load balancer hooks' task files.
-    "text": TEXT_TYPES | {"list"}, "textarea": TEXT_TYPES, "password": TEXT_TYPES,
+    "text": TEXT_TYPES, "textarea": TEXT_TYPES, "password": TEXT_TYPES,
     "integer": {"int", "float", "raw"},
     "float": {"float", "raw"},
     "multiplechoice": TEXT_TYPES | {"bool", "int"},
@@ -88,8 +86,6 @@ def convert(value, spec_type):
     if spec_type == "float":
         return float(value)
     if spec_type == "list":
-        if isinstance(value, str):
-            return value.split(",")
         if not isinstance(value, list):
             raise ValueError("not a list")
         return value

@@ -235,3 +235,9 @@ def test_the_shipped_hooks_satisfy_both_task_files_of_the_rolling_mode():
     assert rolling.rolling_refusals("rolling", "7.5.3", hooks="http") == []
     [reason] = rolling.rolling_refusals("rolling", "7.5.3", disable_tasks="x.yml", hooks="")
     assert "apigw_lb_enable_tasks" in reason
+
+
+def test_an_unanswered_survey_question_is_no_hook_file():
+    # AWX passes null for an optional text question left empty; the spec's type is raw for that
+    assert rolling.lb_hook("disable", disable_tasks=None, hooks="haproxy") == {"files": [], "shipped": True,
+                                                                              "runs": True}
