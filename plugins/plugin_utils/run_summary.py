@@ -269,8 +269,6 @@ def _table(rows, phases):
     return [sep, fmt(header), sep] + [fmt(line) for line in body] + [sep]
 
 
-# The rolling apply's own phases (marks of filter phase_mark): cells of their own where they ran.
-ROLLING_PHASES = ("PRE-APPLY", "POST-APPLY")
 # A cell with one of these results did not run in this run: it has no times.
 NOT_RUN_NOW = ("SKIPPED", "NOT RUN") + LEDGER_STATES
 
@@ -279,7 +277,8 @@ def _add_times(row, record):
     """Each cell's start, end and seconds (the record's); None for a phase that did not run in this
     run, even when an earlier phase record is still on the host."""
     rolling = record["rolling"]
-    for phase in ROLLING_PHASES:
+    # The rolling apply's own phases (its marks, filter phase_mark): cells of their own where they ran.
+    for phase in run_record.ROLLING_ONLY_PHASES:
         entry = rolling.get(phase)
         if isinstance(entry, dict) and entry.get("start") is not None:
             result = entry.get("result") or "NOT RUN"
