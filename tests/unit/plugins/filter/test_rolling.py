@@ -239,5 +239,5 @@ def test_the_shipped_hooks_satisfy_both_task_files_of_the_rolling_mode():
 
 def test_an_unanswered_survey_question_is_no_hook_file():
     # AWX passes null for an optional text question left empty; the spec's type is raw for that
-    assert rolling.lb_hook("disable", disable_tasks=None, hooks="haproxy") == {"files": [], "shipped": True,
-                                                                              "runs": True}
+    expected = {"files": [], "shipped": True, "runs": True}
+    assert rolling.lb_hook("disable", disable_tasks=None, hooks="haproxy") == expected
